@@ -1,0 +1,248 @@
+"""Command line of casa1000: a thin typer adapter over the library.
+
+Heavy imports (pandapower, xarray) happen inside the commands so that
+``casa1000 --help`` stays fast.  Errors a user can cause print one line and exit
+with code 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+
+from casa1000.errors import Casa1000Error
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Seasonal transfer, contingency and energy-security studies of CASA-1000.",
+)
+grid_app = typer.Typer(no_args_is_help=True, help="The parametric network model.")
+app.add_typer(grid_app, name="grid")
+
+
+class VariantOption(StrEnum):
+    """Variants offered on the command line."""
+
+    AS_BUILT = "as_built"
+    DESIGN_2014 = "design_2014"
+
+
+class ExportFormatOption(StrEnum):
+    """Export formats offered on the command line."""
+
+    JSON = "json"
+    MAT = "mat"
+
+
+VariantArg = Annotated[
+    VariantOption | None,
+    typer.Option("--variant", help="Network variant (default: the scenario's, else as_built)."),
+]
+ScenarioArg = Annotated[
+    Path | None, typer.Option("--scenario", help="TOML scenario file layered over the reference.")
+]
+SetArg = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override by dotted key, e.g. --set hvdc.rating_mw=1000 (repeatable)."),
+]
+JsonArg = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def user_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn casa1000 errors into one line on stderr and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except Casa1000Error as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(code=2) from None
+
+    return wrapper
+
+
+def _params(variant: VariantOption | None, scenario: Path | None, sets: list[str] | None) -> Any:
+    from casa1000.grid.overrides import load_params
+
+    return load_params(
+        variant=variant.value if variant else None, scenario=scenario, sets=sets or ()
+    )
+
+
+def _print_json(data: object) -> None:
+    typer.echo(json.dumps(data, indent=2, default=str))
+
+
+@grid_app.command("show")
+@user_errors
+def grid_show(
+    variant: VariantArg = None, scenario: ScenarioArg = None, set_: SetArg = None, as_json: JsonArg = False
+) -> None:
+    """Elements by zone with their key ratings."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from casa1000.grid.summary import describe_network
+
+    info = describe_network(_params(variant, scenario, set_))
+    if as_json:
+        _print_json(info)
+        return
+    console = Console()
+    console.print(f"[bold]CASA-1000 network, variant {info['variant']}[/bold]  {info['counts']}")
+    for zone, content in info["zones"].items():
+        table = Table(title=f"zone {zone}", show_lines=False)
+        for col in ("kind", "id", "where", "rating"):
+            table.add_column(col)
+        for pid, p in content["plants"].items():
+            table.add_row("plant", pid, p["bus"], f"{p['p_max_mw']:g} MW ({p['units']} units, {p['technology']})")
+        for lid, ln in content["lines"].items():
+            table.add_row("line", lid, f"{ln['from_bus']}-{ln['to_bus']}",
+                          f"{ln['length_km']:g} km x{ln['circuits']}, {ln['rating_mva_per_circuit']:g} MVA/circuit")
+        for tid, t in content["trafos"].items():
+            table.add_row("trafo", tid, f"{t['hv_bus']}/{t['lv_bus']}", f"{t['units']} x {t['sn_mva']:g} MVA")
+        for sid, s in content["shunts"].items():
+            table.add_row("shunt", sid, s["bus"], f"{s['q_mvar']:g} Mvar ({s['switching']})")
+        for lid, ld in content["loads"].items():
+            size = f"{ld['p_ref_mw']:g} MW fixed" if ld["p_ref_mw"] is not None else f"share {ld['share']:g}"
+            table.add_row("load", lid, ld["bus"], size)
+        console.print(table)
+    hv = info["hvdc"]
+    console.print(f"HVDC: {hv['rating_mw']:g} MW, +/-{hv['pole_voltage_kv']:g} kV, {hv['poles']} poles; "
+                  f"terminals {hv['terminals']}; segments {hv['segments']}")
+    console.print(f"synchronous areas: { {a: len(b) for a, b in info['areas'].items()} }")
+
+
+@grid_app.command("check")
+@user_errors
+def grid_check(
+    variant: VariantArg = None, scenario: ScenarioArg = None, set_: SetArg = None, as_json: JsonArg = False
+) -> None:
+    """Validate the parameters and report sources by confidence."""
+    from casa1000.grid.summary import check_report
+
+    report = check_report(_params(variant, scenario, set_))
+    if as_json:
+        _print_json(report)
+    else:
+        typer.echo(f"variant {report['variant']}: {'valid' if report['ok'] else 'INVALID'}")
+        typer.echo(f"cited values by confidence: {report['confidence']}")
+        typer.echo(f"buses per synchronous area: {report['areas']}")
+        typer.echo(f"{len(report['assumptions'])} values rest on modelling assumptions "
+                   "(source casa1000_assumption; their notes say why)")
+
+
+@grid_app.command("solve")
+@user_errors
+def grid_solve(
+    export_mw: Annotated[float, typer.Option("--export-mw", help="Total CASA export at the sending end [MW].")] = 1300.0,
+    variant: VariantArg = None,
+    scenario: ScenarioArg = None,
+    set_: SetArg = None,
+    as_json: JsonArg = False,
+) -> None:
+    """Base-case AC load flow of the reference hour at a given CASA export."""
+    from casa1000.errors import InputError
+    from casa1000.grid.solve import solve_base_case
+
+    if not 0 <= export_mw <= 5000:
+        raise InputError("--export-mw", "export_mw", export_mw, "0 to 5000 MW")
+    result = solve_base_case(_params(variant, scenario, set_), export_mw=export_mw)
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    _print_solution(result)
+
+
+def _print_solution(result: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    status = "converged" if result.converged else f"[red]NOT CONVERGED[/red]: {result.reason}"
+    console.print(f"[bold]{result.variant}[/bold], export PK {result.export_mw['PK']:.0f} MW + "
+                  f"AF {result.export_mw['AF']:.0f} MW: {status}")
+    buses = Table(title="bus voltages")
+    for col in ("bus", "zone", "area", "kV", "vm_pu", "va_deg", "band"):
+        buses.add_column(col)
+    for bid, row in result.buses.iterrows():
+        band = "ok" if row.in_band else "[red]out[/red]"
+        buses.add_row(str(bid), row.zone, row.area, f"{row.vn_kv:g}", f"{row.vm_pu:.4f}",
+                      f"{row.va_degree:.2f}", band)
+    console.print(buses)
+    branches = Table(title="branch flows")
+    for col in ("branch", "from", "to", "P_from MW", "Q_from Mvar", "losses MW", "loading %"):
+        branches.add_column(col)
+    for cid, row in result.branches.iterrows():
+        branches.add_row(str(cid), row.from_bus, row.to_bus, f"{row.p_from_mw:.1f}",
+                         f"{row.q_from_mvar:.1f}", f"{row.pl_mw:.2f}", f"{row.loading_percent:.1f}")
+    console.print(branches)
+    conv = Table(title="converters (load convention: + drawn from AC)")
+    for col in ("terminal", "bus", "role", "P MW", "Q conv Mvar", "filters Mvar", "Q net Mvar", "loss MW", "Vdc kV"):
+        conv.add_column(col)
+    for tid, row in result.converters.iterrows():
+        conv.add_row(str(tid), row.bus, row.role, f"{row.p_ac_mw:.1f}", f"{row.q_conv_mvar:.1f}",
+                     f"{row.q_filter_mvar:.0f}", f"{row.q_net_mvar:.1f}", f"{row.converter_loss_mw:.2f}",
+                     f"{row.dc_voltage_kv:.1f}")
+    console.print(conv)
+    h = result.hvdc
+    console.print(f"HVDC: sent {h['sent_mw']:.1f} MW, delivered {h['delivered_mw']:.1f} MW, "
+                  f"losses {h['total_loss_mw']:.1f} MW ({h['loss_percent']:.2f} %: DC line "
+                  f"{h['dc_line_loss_mw']:.1f}, converters {h['converter_loss_mw']:.1f})")
+    areas = Table(title="area balances [MW]")
+    for col in ("area", "generation", "external", "load", "converters", "losses", "mismatch"):
+        areas.add_column(col)
+    for area, row in result.areas.iterrows():
+        areas.add_row(str(area), f"{row.generation_mw:.1f}", f"{row.external_mw:.1f}",
+                      f"{row.load_mw:.1f}", f"{row.converter_mw:.1f}", f"{row.losses_mw:.2f}",
+                      f"{row.mismatch_mw:.2e}")
+    console.print(areas)
+
+
+@grid_app.command("export")
+@user_errors
+def grid_export(
+    out: Annotated[Path, typer.Option("--out", help="Output file.")],
+    fmt: Annotated[ExportFormatOption, typer.Option("--format", help="json (pandapower) or mat (MATPOWER).")] = ExportFormatOption.JSON,
+    export_mw: Annotated[float, typer.Option("--export-mw", help="CASA export to set [MW].")] = 1300.0,
+    variant: VariantArg = None,
+    scenario: ScenarioArg = None,
+    set_: SetArg = None,
+) -> None:
+    """Write the network of the reference hour as pandapower JSON or MATPOWER .mat."""
+    from casa1000.grid.builder import build_net
+    from casa1000.grid.export import ExportFormat, export_net
+    from casa1000.grid.schedule import make_schedule, split_export
+    from casa1000.grid.solve import run_ac
+
+    params = _params(variant, scenario, set_)
+    zones = {z.id: z.ref_demand_mw for z in params.zones}
+    schedule = make_schedule(
+        params, demand_mw={"KG": [zones["KG"]], "TJ": [zones["TJ"]]},
+        export_mw=split_export(params.contract, [export_mw]),
+    )
+    built = build_net(params, schedule)
+    run_ac(built)
+    export_net(built, out, ExportFormat(fmt.value))
+    typer.echo(f"wrote {out}")
+
+
+def main() -> None:
+    """Entry point for ``python -m casa1000``."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Interactive plotly dashboards of study results (the only place plotly is imported)."""

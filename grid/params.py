@@ -1,0 +1,327 @@
+"""Typed parameter model of the CASA-1000 network.
+
+Every element is a frozen keyword-only dataclass with units in its field names.
+String IDs (``DATKA``, ``DATKA_SUGHD``) are the public keys; pandapower indices
+never appear here.  :class:`GridParams` gathers one variant of the network;
+:mod:`casa1000.grid.reference` reads it from the seeds and
+:mod:`casa1000.grid.overrides` changes it by dotted key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Variant(StrEnum):
+    """Which CASA-1000 design the network represents."""
+
+    AS_BUILT = "as_built"
+    """Two-terminal bipole Sangtuda-Nowshera; Afghanistan served over the 220 kV corridor."""
+    DESIGN_2014 = "design_2014"
+    """Three terminals: Sangtuda 1,300, Kabul 300 and Nowshera 1,300 MW."""
+
+
+class Technology(StrEnum):
+    """Generation technology of a plant."""
+
+    HYDRO_RESERVOIR = "hydro_reservoir"
+    HYDRO_ROR = "hydro_ror"
+    THERMAL = "thermal"
+
+
+class ConverterRole(StrEnum):
+    """Direction of an HVDC converter in the export schedule."""
+
+    RECTIFIER = "rectifier"
+    INVERTER = "inverter"
+
+
+class ShuntSwitching(StrEnum):
+    """How a shunt is switched over the hours of a study."""
+
+    FIXED = "fixed"
+    """Always in service at ``q_mvar`` (with its line, if line-connected)."""
+    AF_OFFTAKE = "af_offtake"
+    """Stepped with the Afghan corridor offtake: ``q_light_mvar`` at none, ``q_mvar`` at full."""
+
+
+class MonopolarReturn(StrEnum):
+    """Return path of the DC current when one pole is out."""
+
+    METALLIC = "metallic"
+    EARTH = "earth"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Citation:
+    """Where a seed value comes from.
+
+    Parameters
+    ----------
+    key
+        Dotted key of the cited element or value (``"line.DATKA_SUGHD"``,
+        ``"hvdc.rating_mw"``).
+    source
+        Id in ``seeds/sources.csv``.
+    confidence
+        ``"H"``, ``"M"`` or ``"L"`` as in the fact sheet.
+    note
+        Why an assumed value was chosen, or a remark on the source.
+    origin
+        File and row the value was read from.
+    """
+
+    key: str
+    source: str
+    confidence: str
+    note: str
+    origin: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Zone:
+    """A country or demand zone; ``ref_demand_mw`` is the reference-hour demand [MW]."""
+
+    id: str
+    name: str
+    ref_demand_mw: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bus:
+    """A substation or plant node at one voltage level ([kV], coordinates in [deg])."""
+
+    id: str
+    name: str
+    zone: str
+    vn_kv: float
+    lat: float
+    lon: float
+    kind: str
+    in_service: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class LineType:
+    """Per-km electrical data of one circuit ([ohm/km], [nF/km], [kA])."""
+
+    id: str
+    vn_kv: float
+    r_ohm_per_km: float
+    x_ohm_per_km: float
+    c_nf_per_km: float
+    max_i_ka: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Line:
+    """An AC overhead line of one or more identical circuits ([km])."""
+
+    id: str
+    from_bus: str
+    to_bus: str
+    line_type: str
+    length_km: float
+    circuits: int = 1
+    in_service: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Trafo:
+    """A bank of identical two-winding transformers ([MVA], [%])."""
+
+    id: str
+    hv_bus: str
+    lv_bus: str
+    sn_mva: float
+    vk_percent: float
+    vkr_percent: float
+    units: int = 1
+    in_service: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plant:
+    """A power plant of identical units ([MW]); ``vm_pu`` None means no voltage control."""
+
+    id: str
+    name: str
+    bus: str
+    zone: str
+    technology: Technology
+    cascade: str = ""
+    units: int
+    unit_mw: float
+    p_max_mw: float
+    vm_pu: float | None = None
+    in_service: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Load:
+    """A demand point: a ``share`` of its zone's demand, or a fixed ``p_ref_mw`` [MW]."""
+
+    id: str
+    bus: str
+    zone: str
+    category: str
+    share: float | None = None
+    p_ref_mw: float | None = None
+    power_factor: float
+    in_service: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Shunt:
+    """A shunt reactor (``q_mvar`` > 0) or capacitor (< 0) [Mvar at 1 pu].
+
+    ``line`` names the line a line-connected reactor switches with.  A shunt
+    switched with the Afghan offtake moves linearly from ``q_light_mvar`` at no
+    offtake to ``q_mvar`` at the full contract; it is represented as a fixed
+    reactive injection (like the converter filters), not as an impedance.
+    """
+
+    id: str
+    bus: str
+    q_mvar: float
+    q_light_mvar: float | None = None
+    switching: ShuntSwitching = ShuntSwitching.FIXED
+    line: str | None = None
+    in_service: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class External:
+    """An external equivalent that holds voltage and balances its synchronous area ([pu], [MW])."""
+
+    id: str
+    bus: str
+    zone: str
+    vm_pu: float
+    max_import_mw: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class HvdcTerminal:
+    """One converter station ([MW], [Mvar])."""
+
+    id: str
+    bus: str
+    role: ConverterRole
+    rating_mw: float
+    filter_banks: int
+    filter_bank_mvar: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class DcSegment:
+    """A stretch of the DC line between two terminals [km]."""
+
+    id: str
+    from_terminal: str
+    to_terminal: str
+    length_km: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Hvdc:
+    """The LCC bipole: ratings [MW], DC line [kV], [ohm/km], converter loss and reactive data.
+
+    ``rating_mw`` is the bipole rating at the rectifier AC bus; with one pole out
+    the link carries half of it.
+    """
+
+    pole_voltage_kv: float
+    poles: int
+    rating_mw: float
+    dc_r_ohm_per_km: float
+    monopolar_return: MonopolarReturn
+    converter_no_load_loss_fraction: float
+    converter_load_loss_fraction: float
+    firing_angle_deg: float
+    extinction_angle_deg: float
+    commutation_drop_pu: float
+    min_power_fraction: float
+    terminals: tuple[HvdcTerminal, ...]
+    segments: tuple[DcSegment, ...]
+
+    @property
+    def rectifier(self) -> HvdcTerminal:
+        """The sending converter."""
+        return next(t for t in self.terminals if t.role is ConverterRole.RECTIFIER)
+
+    @property
+    def inverters(self) -> tuple[HvdcTerminal, ...]:
+        """The receiving converters, in the order of the DC line from the rectifier."""
+        order = [self.rectifier.id]
+        while True:
+            nxt = [s.to_terminal for s in self.segments if s.from_terminal == order[-1]]
+            if not nxt:
+                break
+            order.append(nxt[0])
+        by_id = {t.id: t for t in self.terminals}
+        return tuple(by_id[i] for i in order[1:] if i in by_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Contract:
+    """The CASA-1000 commercial schedule ([MW]; season as ``MM-DD`` strings)."""
+
+    season_start: str
+    season_end: str
+    pakistan_mw: float
+    afghanistan_mw: float
+    tajikistan_share: float
+    kyrgyzstan_share: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class GridParams:
+    """One variant of the CASA-1000 network and the systems around it."""
+
+    variant: Variant
+    zones: tuple[Zone, ...]
+    buses: tuple[Bus, ...]
+    line_types: tuple[LineType, ...]
+    lines: tuple[Line, ...]
+    trafos: tuple[Trafo, ...]
+    plants: tuple[Plant, ...]
+    loads: tuple[Load, ...]
+    shunts: tuple[Shunt, ...]
+    externals: tuple[External, ...]
+    hvdc: Hvdc
+    contract: Contract
+    citations: tuple[Citation, ...] = field(default=(), compare=False)
+    origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    """(dotted key, where it was last set) pairs, used to name the culprit of an error."""
+
+    def origin_of(self, key: str) -> str:
+        """Where the element or value ``key`` was last set (file and row, ``--set`` ...)."""
+        best = "parameters"
+        best_len = -1
+        for k, where in self.origins:
+            if (key == k or key.startswith(k + ".")) and len(k) > best_len:
+                best, best_len = where, len(k)
+        return best
+
+    def bus(self, bus_id: str) -> Bus:
+        """The bus with string ID ``bus_id``."""
+        return next(b for b in self.buses if b.id == bus_id)
+
+
+COLLECTIONS: dict[str, str] = {
+    "zone": "zones",
+    "bus": "buses",
+    "line_type": "line_types",
+    "line": "lines",
+    "trafo": "trafos",
+    "plant": "plants",
+    "load": "loads",
+    "shunt": "shunts",
+    "external": "externals",
+}
+"""Dotted-key prefix -> GridParams field of each element collection."""
+
+HVDC_COLLECTIONS: dict[str, str] = {"terminal": "terminals", "segment": "segments"}
+"""Dotted-key prefix -> Hvdc field of its element collections."""

@@ -1,0 +1,242 @@
+"""Validation of the parameter model: references, ranges and topology.
+
+:func:`check_params` lists every problem; :func:`validate_params` raises the
+first.  Each problem names where the value was set (seed file and row,
+``--set`` or a scenario file), its dotted key, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from casa1000.errors import InputError
+from casa1000.grid.areas import synchronous_areas
+from casa1000.grid.params import COLLECTIONS, GridParams, Technology
+
+Check = tuple[str, Callable[[Any], bool], str]
+"""(field, predicate on its value, what is allowed)."""
+
+RANGES: dict[str, list[Check]] = {
+    "zone": [("ref_demand_mw", lambda v: v >= 0, "a demand >= 0 MW")],
+    "bus": [
+        ("vn_kv", lambda v: v > 0, "a voltage > 0 kV"),
+        ("lat", lambda v: -90 <= v <= 90, "a latitude in -90..90"),
+        ("lon", lambda v: -180 <= v <= 180, "a longitude in -180..180"),
+    ],
+    "line_type": [
+        ("r_ohm_per_km", lambda v: v >= 0, "a resistance >= 0 ohm/km"),
+        ("x_ohm_per_km", lambda v: v > 0, "a reactance > 0 ohm/km"),
+        ("c_nf_per_km", lambda v: v >= 0, "a capacitance >= 0 nF/km"),
+        ("max_i_ka", lambda v: v > 0, "a current rating > 0 kA"),
+    ],
+    "line": [
+        ("length_km", lambda v: v > 0, "a length > 0 km"),
+        ("circuits", lambda v: 1 <= v <= 8, "1 to 8 circuits"),
+    ],
+    "trafo": [
+        ("sn_mva", lambda v: v > 0, "a rating > 0 MVA"),
+        ("vk_percent", lambda v: 0 < v < 50, "a short-circuit voltage in 0..50 %"),
+        ("vkr_percent", lambda v: 0 <= v < 10, "a resistive part in 0..10 %"),
+        ("units", lambda v: 1 <= v <= 8, "1 to 8 units"),
+    ],
+    "plant": [
+        ("units", lambda v: v >= 1, "at least 1 unit"),
+        ("unit_mw", lambda v: v > 0, "a unit size > 0 MW"),
+        ("p_max_mw", lambda v: v >= 0, "a capacity >= 0 MW"),
+        ("vm_pu", lambda v: v is None or 0.9 <= v <= 1.1, "a set-point in 0.9..1.1 pu or empty"),
+    ],
+    "load": [
+        ("share", lambda v: v is None or 0 <= v <= 1, "a share in 0..1 or empty"),
+        ("p_ref_mw", lambda v: v is None or v >= 0, "a demand >= 0 MW or empty"),
+        ("power_factor", lambda v: 0 < v <= 1, "a power factor in (0, 1]"),
+    ],
+    "shunt": [],
+    "external": [
+        ("vm_pu", lambda v: 0.9 <= v <= 1.1, "a set-point in 0.9..1.1 pu"),
+        ("max_import_mw", lambda v: v >= 0, "an import capability >= 0 MW"),
+    ],
+}
+
+HVDC_RANGES: list[Check] = [
+    ("pole_voltage_kv", lambda v: v > 0, "a voltage > 0 kV"),
+    ("poles", lambda v: v in (1, 2), "1 or 2 poles"),
+    ("rating_mw", lambda v: v > 0, "a rating > 0 MW"),
+    ("dc_r_ohm_per_km", lambda v: v >= 0, "a resistance >= 0 ohm/km"),
+    ("converter_no_load_loss_fraction", lambda v: 0 <= v < 0.05, "a fraction in 0..0.05"),
+    ("converter_load_loss_fraction", lambda v: 0 <= v < 0.05, "a fraction in 0..0.05"),
+    ("firing_angle_deg", lambda v: 5 <= v <= 45, "an angle in 5..45 deg"),
+    ("extinction_angle_deg", lambda v: 5 <= v <= 45, "an angle in 5..45 deg"),
+    ("commutation_drop_pu", lambda v: 0 <= v < 0.3, "a drop in 0..0.3 pu"),
+    ("min_power_fraction", lambda v: 0 <= v < 1, "a fraction in 0..1"),
+]
+
+
+def _ranges(params: GridParams) -> Iterable[InputError]:
+    for prefix, checks in RANGES.items():
+        for element in getattr(params, COLLECTIONS[prefix]):
+            for name, ok, allowed in checks:
+                value = getattr(element, name)
+                if not ok(value):
+                    key = f"{prefix}.{element.id}.{name}"
+                    yield InputError(params.origin_of(key), key, value, allowed)
+    for name, ok, allowed in HVDC_RANGES:
+        value = getattr(params.hvdc, name)
+        if not ok(value):
+            yield InputError(params.origin_of(f"hvdc.{name}"), f"hvdc.{name}", value, allowed)
+    for t in params.hvdc.terminals:
+        for name, ok, allowed in (
+            ("rating_mw", lambda v: v > 0, "a rating > 0 MW"),
+            ("filter_banks", lambda v: v >= 0, "a number of banks >= 0"),
+            ("filter_bank_mvar", lambda v: v >= 0, "a bank size >= 0 Mvar"),
+        ):
+            key = f"hvdc.terminal.{t.id}.{name}"
+            if not ok(getattr(t, name)):
+                yield InputError(params.origin_of(key), key, getattr(t, name), allowed)
+    for s in params.hvdc.segments:
+        key = f"hvdc.segment.{s.id}.length_km"
+        if s.length_km <= 0:
+            yield InputError(params.origin_of(key), key, s.length_km, "a length > 0 km")
+
+
+def _references(params: GridParams) -> Iterable[InputError]:
+    for prefix, field_name in COLLECTIONS.items():
+        counts = Counter(e.id for e in getattr(params, field_name))
+        for ident, n in counts.items():
+            if n > 1:
+                key = f"{prefix}.{ident}"
+                yield InputError(params.origin_of(key), key, ident, "a unique id")
+    buses = {b.id for b in params.buses}
+    zones = {z.id for z in params.zones} | {"EXT"}
+    allowed_buses = "an existing bus id (see `casa1000 grid show`)"
+    refs: list[tuple[str, str, str]] = []  # (prefix, field, collection it must name)
+    refs += [("line", "from_bus", "bus"), ("line", "to_bus", "bus"), ("line", "line_type", "line_type")]
+    refs += [("trafo", "hv_bus", "bus"), ("trafo", "lv_bus", "bus")]
+    refs += [("plant", "bus", "bus"), ("load", "bus", "bus"), ("shunt", "bus", "bus")]
+    refs += [("external", "bus", "bus"), ("bus", "zone", "zone"), ("plant", "zone", "zone")]
+    refs += [("load", "zone", "zone")]
+    known = {
+        "bus": buses,
+        "line_type": {t.id for t in params.line_types},
+        "zone": zones,
+    }
+    for prefix, name, target in refs:
+        for element in getattr(params, COLLECTIONS[prefix]):
+            value = getattr(element, name)
+            if value not in known[target]:
+                key = f"{prefix}.{element.id}.{name}"
+                allowed = allowed_buses if target == "bus" else f"one of {sorted(known[target])}"
+                yield InputError(params.origin_of(key), key, value, allowed)
+    lines = {ln.id for ln in params.lines}
+    for sh in params.shunts:
+        if sh.line and sh.line not in lines:
+            key = f"shunt.{sh.id}.line"
+            yield InputError(params.origin_of(key), key, sh.line, "an existing line id or empty")
+    for t in params.hvdc.terminals:
+        if t.bus not in buses:
+            key = f"hvdc.terminal.{t.id}.bus"
+            yield InputError(params.origin_of(key), key, t.bus, allowed_buses)
+    terminals = {t.id for t in params.hvdc.terminals}
+    for s in params.hvdc.segments:
+        for name in ("from_terminal", "to_terminal"):
+            value = getattr(s, name)
+            if value not in terminals:
+                key = f"hvdc.segment.{s.id}.{name}"
+                yield InputError(params.origin_of(key), key, value, f"one of {sorted(terminals)}")
+
+
+def _electrical(params: GridParams) -> Iterable[InputError]:
+    by_id = {b.id: b for b in params.buses}
+    types = {t.id: t for t in params.line_types}
+    for ln in params.lines:
+        t = types.get(ln.line_type)
+        for end in (ln.from_bus, ln.to_bus):
+            b = by_id.get(end)
+            if t and b and abs(b.vn_kv - t.vn_kv) > 1e-6:
+                key = f"line.{ln.id}.line_type"
+                allowed = f"a {b.vn_kv:g} kV line type to match bus {b.id}"
+                yield InputError(params.origin_of(key), key, ln.line_type, allowed)
+                break
+    for tr in params.trafos:
+        hv, lv = by_id.get(tr.hv_bus), by_id.get(tr.lv_bus)
+        if hv and lv and hv.vn_kv <= lv.vn_kv:
+            key = f"trafo.{tr.id}.hv_bus"
+            yield InputError(params.origin_of(key), key, tr.hv_bus, "the higher-voltage bus")
+        if tr.vkr_percent >= tr.vk_percent:
+            key = f"trafo.{tr.id}.vkr_percent"
+            yield InputError(params.origin_of(key), key, tr.vkr_percent, "less than vk_percent")
+    for p in params.plants:
+        if abs(p.p_max_mw - p.units * p.unit_mw) > 0.01 * max(p.p_max_mw, 1.0) + 20:
+            key = f"plant.{p.id}.p_max_mw"
+            yield InputError(
+                params.origin_of(key), key, p.p_max_mw, f"about units x unit_mw = {p.units * p.unit_mw:g} MW"
+            )
+        if p.technology is not Technology.THERMAL and not p.cascade:
+            key = f"plant.{p.id}.cascade"
+            yield InputError(params.origin_of(key), key, p.cascade, "a cascade name for a hydro plant")
+    setpoints: dict[str, set[float]] = {}
+    for p in params.plants:
+        if p.vm_pu is not None and p.in_service:
+            setpoints.setdefault(p.bus, set()).add(p.vm_pu)
+    for bus, values in setpoints.items():
+        if len(values) > 1:
+            key = f"bus.{bus}"
+            yield InputError(params.origin_of(key), f"plant vm_pu at {bus}", sorted(values), "one set-point per bus")
+
+
+def _topology(params: GridParams) -> Iterable[InputError]:
+    areas = synchronous_areas(params)
+    loaded = {ld.bus for ld in params.loads} | {p.bus for p in params.plants}
+    loaded |= {t.bus for t in params.hvdc.terminals}
+    for bus, area in areas.items():
+        if not area and bus in loaded:
+            key = f"bus.{bus}"
+            yield InputError(
+                params.origin_of(key), key, bus, "a bus connected to an area with an external slack"
+            )
+    slack_buses: dict[str, list[str]] = {}
+    for e in params.externals:
+        slack_buses.setdefault(areas.get(e.bus, ""), []).append(e.id)
+    for area, ids in slack_buses.items():
+        if len(ids) > 1:
+            key = f"external.{ids[1]}"
+            yield InputError(params.origin_of(key), key, ids[1], f"one external slack per area ({area} has {ids})")
+
+
+def check_params(params: GridParams) -> list[InputError]:
+    """Every problem of ``params``, in a stable order (empty when valid).
+
+    Parameters
+    ----------
+    params
+        The network.
+
+    Returns
+    -------
+    list of InputError
+        One entry per problem.
+    """
+    problems = list(_references(params))
+    problems += list(_ranges(params))
+    if not problems:
+        problems += list(_electrical(params))
+        problems += list(_topology(params))
+    return problems
+
+
+def validate_params(params: GridParams) -> GridParams:
+    """Return ``params`` unchanged if valid, else raise its first problem.
+
+    Raises
+    ------
+    InputError
+        The first problem :func:`check_params` finds.
+    """
+    problems = check_params(params)
+    if problems:
+        raise problems[0]
+    return params
+
+
+__all__ = ["check_params", "validate_params"]

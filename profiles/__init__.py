@@ -1,0 +1,1 @@
+"""Hourly generation, demand and export profiles of a study year."""

@@ -1,0 +1,107 @@
+"""Typed configuration of a profile build: the study year and its scenario knobs."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+from casa1000.errors import InputError
+from casa1000.profiles.timeline import FIRST_YEAR, LAST_YEAR
+
+
+class Hydrology(StrEnum):
+    """Water year of the hydro cascades; the factors live in ``seeds/profile_hydrology.csv``."""
+
+    DRY = "dry"
+    NORMAL = "normal"
+    WET = "wet"
+
+    @classmethod
+    def parse(cls, value: Hydrology | str, *, where: str = "profile config") -> Hydrology:
+        """Return the member named by ``value``.
+
+        Parameters
+        ----------
+        value
+            A member or its name (``"dry"``, ``"normal"`` or ``"wet"``).
+        where
+            Where the value came from, for the error message.
+
+        Returns
+        -------
+        Hydrology
+            The matching member.
+
+        Raises
+        ------
+        InputError
+            If ``value`` names no member.
+        """
+        try:
+            return cls(value)
+        except ValueError:
+            raise InputError(where, "hydrology", value, "one of dry, normal, wet") from None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProfileConfig:
+    """Everything that selects one hourly profile year.
+
+    Parameters
+    ----------
+    year
+        Calendar year, 1970 to 2100; it fixes the calendar only (leap days,
+        weekdays), not the energy level.
+    hydrology
+        Water year; scales every hydro plant's energy by the seeded factor.
+    hydro_scale
+        Extra multiplier on hydro energy on top of ``hydrology`` [-].
+    demand_growth
+        Multiplier on Kyrgyz and Tajik non-smelter demand [-]; Pakistan's
+        indicator demand, the flat TALCO load and the Afghan offtake are not
+        scaled.
+    seed
+        Seed of ``numpy.random.default_rng`` for the weather variation.
+    converter_limit_mw
+        Cap on the total export available [MW]; ``None`` uses the HVDC link
+        rating of ``seeds/hvdc.toml`` (1,300 MW).
+
+    Raises
+    ------
+    InputError
+        If a value is out of range.
+    """
+
+    year: int
+    hydrology: Hydrology = Hydrology.NORMAL
+    hydro_scale: float = 1.0
+    demand_growth: float = 1.0
+    seed: int = 0
+    converter_limit_mw: float | None = None
+
+    def __post_init__(self) -> None:
+        where = "profile config"
+        if isinstance(self.year, bool) or not isinstance(self.year, int):
+            raise InputError(where, "year", self.year, f"an integer from {FIRST_YEAR} to {LAST_YEAR}")
+        if not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise InputError(where, "year", self.year, f"an integer from {FIRST_YEAR} to {LAST_YEAR}")
+        if not isinstance(self.hydrology, Hydrology):
+            raise InputError(where, "hydrology", self.hydrology, "one of dry, normal, wet")
+        for key, value in (("hydro_scale", self.hydro_scale), ("demand_growth", self.demand_growth)):
+            if not _is_real(value) or not 0.0 < value <= 10.0:
+                raise InputError(where, key, value, "a number above 0 and at most 10")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise InputError(where, "seed", self.seed, "a non-negative integer")
+        limit = self.converter_limit_mw
+        if limit is not None and (not _is_real(limit) or limit < 0.0):
+            raise InputError(where, "converter_limit_mw", limit, "a non-negative number of MW")
+
+
+def _is_real(value: object) -> bool:
+    """Tell whether ``value`` is a finite int or float (not a bool)."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(float(value))
+    )

@@ -1,0 +1,1 @@
+"""Studies on the grid model driven by profiles: seasonal transfer, contingency, capability."""
