@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
-
 from casa1000.errors import Casa1000Error
 
 P = ParamSpec("P")
@@ -54,7 +52,9 @@ ScenarioArg = Annotated[
 ]
 SetArg = Annotated[
     list[str] | None,
-    typer.Option("--set", help="Override by dotted key, e.g. --set hvdc.rating_mw=1000 (repeatable)."),
+    typer.Option(
+        "--set", help="Override by dotted key, e.g. --set hvdc.rating_mw=1000 (repeatable)."
+    ),
 ]
 JsonArg = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
@@ -88,13 +88,15 @@ def _print_json(data: object) -> None:
 @grid_app.command("show")
 @user_errors
 def grid_show(
-    variant: VariantArg = None, scenario: ScenarioArg = None, set_: SetArg = None, as_json: JsonArg = False
+    variant: VariantArg = None,
+    scenario: ScenarioArg = None,
+    set_: SetArg = None,
+    as_json: JsonArg = False,
 ) -> None:
     """Elements by zone with their key ratings."""
+    from casa1000.grid.summary import describe_network
     from rich.console import Console
     from rich.table import Table
-
-    from casa1000.grid.summary import describe_network
 
     info = describe_network(_params(variant, scenario, set_))
     if as_json:
@@ -107,28 +109,49 @@ def grid_show(
         for col in ("kind", "id", "where", "rating"):
             table.add_column(col)
         for pid, p in content["plants"].items():
-            table.add_row("plant", pid, p["bus"], f"{p['p_max_mw']:g} MW ({p['units']} units, {p['technology']})")
+            table.add_row(
+                "plant",
+                pid,
+                p["bus"],
+                f"{p['p_max_mw']:g} MW ({p['units']} units, {p['technology']})",
+            )
         for lid, ln in content["lines"].items():
-            table.add_row("line", lid, f"{ln['from_bus']}-{ln['to_bus']}",
-                          f"{ln['length_km']:g} km x{ln['circuits']}, {ln['rating_mva_per_circuit']:g} MVA/circuit")
+            table.add_row(
+                "line",
+                lid,
+                f"{ln['from_bus']}-{ln['to_bus']}",
+                f"{ln['length_km']:g} km x{ln['circuits']}, "
+                f"{ln['rating_mva_per_circuit']:g} MVA/circuit",
+            )
         for tid, t in content["trafos"].items():
-            table.add_row("trafo", tid, f"{t['hv_bus']}/{t['lv_bus']}", f"{t['units']} x {t['sn_mva']:g} MVA")
+            table.add_row(
+                "trafo", tid, f"{t['hv_bus']}/{t['lv_bus']}", f"{t['units']} x {t['sn_mva']:g} MVA"
+            )
         for sid, s in content["shunts"].items():
             table.add_row("shunt", sid, s["bus"], f"{s['q_mvar']:g} Mvar ({s['switching']})")
         for lid, ld in content["loads"].items():
-            size = f"{ld['p_ref_mw']:g} MW fixed" if ld["p_ref_mw"] is not None else f"share {ld['share']:g}"
+            size = (
+                f"{ld['p_ref_mw']:g} MW fixed"
+                if ld["p_ref_mw"] is not None
+                else f"share {ld['share']:g}"
+            )
             table.add_row("load", lid, ld["bus"], size)
         console.print(table)
     hv = info["hvdc"]
-    console.print(f"HVDC: {hv['rating_mw']:g} MW, +/-{hv['pole_voltage_kv']:g} kV, {hv['poles']} poles; "
-                  f"terminals {hv['terminals']}; segments {hv['segments']}")
+    console.print(
+        f"HVDC: {hv['rating_mw']:g} MW, +/-{hv['pole_voltage_kv']:g} kV, {hv['poles']} poles; "
+        f"terminals {hv['terminals']}; segments {hv['segments']}"
+    )
     console.print(f"synchronous areas: { {a: len(b) for a, b in info['areas'].items()} }")
 
 
 @grid_app.command("check")
 @user_errors
 def grid_check(
-    variant: VariantArg = None, scenario: ScenarioArg = None, set_: SetArg = None, as_json: JsonArg = False
+    variant: VariantArg = None,
+    scenario: ScenarioArg = None,
+    set_: SetArg = None,
+    as_json: JsonArg = False,
 ) -> None:
     """Validate the parameters and report sources by confidence."""
     from casa1000.grid.summary import check_report
@@ -140,14 +163,18 @@ def grid_check(
         typer.echo(f"variant {report['variant']}: {'valid' if report['ok'] else 'INVALID'}")
         typer.echo(f"cited values by confidence: {report['confidence']}")
         typer.echo(f"buses per synchronous area: {report['areas']}")
-        typer.echo(f"{len(report['assumptions'])} values rest on modelling assumptions "
-                   "(source casa1000_assumption; their notes say why)")
+        typer.echo(
+            f"{len(report['assumptions'])} values rest on modelling assumptions "
+            "(source casa1000_assumption; their notes say why)"
+        )
 
 
 @grid_app.command("solve")
 @user_errors
 def grid_solve(
-    export_mw: Annotated[float, typer.Option("--export-mw", help="Total CASA export at the sending end [MW].")] = 1300.0,
+    export_mw: Annotated[
+        float, typer.Option("--export-mw", help="Total CASA export at the sending end [MW].")
+    ] = 1300.0,
     variant: VariantArg = None,
     scenario: ScenarioArg = None,
     set_: SetArg = None,
@@ -172,42 +199,84 @@ def _print_solution(result: Any) -> None:
 
     console = Console()
     status = "converged" if result.converged else f"[red]NOT CONVERGED[/red]: {result.reason}"
-    console.print(f"[bold]{result.variant}[/bold], export PK {result.export_mw['PK']:.0f} MW + "
-                  f"AF {result.export_mw['AF']:.0f} MW: {status}")
+    console.print(
+        f"[bold]{result.variant}[/bold], export PK {result.export_mw['PK']:.0f} MW + "
+        f"AF {result.export_mw['AF']:.0f} MW: {status}"
+    )
     buses = Table(title="bus voltages")
     for col in ("bus", "zone", "area", "kV", "vm_pu", "va_deg", "band"):
         buses.add_column(col)
     for bid, row in result.buses.iterrows():
         band = "ok" if row.in_band else "[red]out[/red]"
-        buses.add_row(str(bid), row.zone, row.area, f"{row.vn_kv:g}", f"{row.vm_pu:.4f}",
-                      f"{row.va_degree:.2f}", band)
+        buses.add_row(
+            str(bid),
+            row.zone,
+            row.area,
+            f"{row.vn_kv:g}",
+            f"{row.vm_pu:.4f}",
+            f"{row.va_degree:.2f}",
+            band,
+        )
     console.print(buses)
     branches = Table(title="branch flows")
     for col in ("branch", "from", "to", "P_from MW", "Q_from Mvar", "losses MW", "loading %"):
         branches.add_column(col)
     for cid, row in result.branches.iterrows():
-        branches.add_row(str(cid), row.from_bus, row.to_bus, f"{row.p_from_mw:.1f}",
-                         f"{row.q_from_mvar:.1f}", f"{row.pl_mw:.2f}", f"{row.loading_percent:.1f}")
+        branches.add_row(
+            str(cid),
+            row.from_bus,
+            row.to_bus,
+            f"{row.p_from_mw:.1f}",
+            f"{row.q_from_mvar:.1f}",
+            f"{row.pl_mw:.2f}",
+            f"{row.loading_percent:.1f}",
+        )
     console.print(branches)
     conv = Table(title="converters (load convention: + drawn from AC)")
-    for col in ("terminal", "bus", "role", "P MW", "Q conv Mvar", "filters Mvar", "Q net Mvar", "loss MW", "Vdc kV"):
+    for col in (
+        "terminal",
+        "bus",
+        "role",
+        "P MW",
+        "Q conv Mvar",
+        "filters Mvar",
+        "Q net Mvar",
+        "loss MW",
+        "Vdc kV",
+    ):
         conv.add_column(col)
     for tid, row in result.converters.iterrows():
-        conv.add_row(str(tid), row.bus, row.role, f"{row.p_ac_mw:.1f}", f"{row.q_conv_mvar:.1f}",
-                     f"{row.q_filter_mvar:.0f}", f"{row.q_net_mvar:.1f}", f"{row.converter_loss_mw:.2f}",
-                     f"{row.dc_voltage_kv:.1f}")
+        conv.add_row(
+            str(tid),
+            row.bus,
+            row.role,
+            f"{row.p_ac_mw:.1f}",
+            f"{row.q_conv_mvar:.1f}",
+            f"{row.q_filter_mvar:.0f}",
+            f"{row.q_net_mvar:.1f}",
+            f"{row.converter_loss_mw:.2f}",
+            f"{row.dc_voltage_kv:.1f}",
+        )
     console.print(conv)
     h = result.hvdc
-    console.print(f"HVDC: sent {h['sent_mw']:.1f} MW, delivered {h['delivered_mw']:.1f} MW, "
-                  f"losses {h['total_loss_mw']:.1f} MW ({h['loss_percent']:.2f} %: DC line "
-                  f"{h['dc_line_loss_mw']:.1f}, converters {h['converter_loss_mw']:.1f})")
+    console.print(
+        f"HVDC: sent {h['sent_mw']:.1f} MW, delivered {h['delivered_mw']:.1f} MW, "
+        f"losses {h['total_loss_mw']:.1f} MW ({h['loss_percent']:.2f} %: DC line "
+        f"{h['dc_line_loss_mw']:.1f}, converters {h['converter_loss_mw']:.1f})"
+    )
     areas = Table(title="area balances [MW]")
     for col in ("area", "generation", "external", "load", "converters", "losses", "mismatch"):
         areas.add_column(col)
     for area, row in result.areas.iterrows():
-        areas.add_row(str(area), f"{row.generation_mw:.1f}", f"{row.external_mw:.1f}",
-                      f"{row.load_mw:.1f}", f"{row.converter_mw:.1f}", f"{row.losses_mw:.2f}",
-                      f"{row.mismatch_mw:.2e}")
+        areas.add_row(
+            str(area),
+            f"{row.generation_mw:.1f}",
+            f"{row.external_mw:.1f}",
+            f"{row.load_mw:.1f}",
+            f"{row.converter_mw:.1f}",
+            f"{row.losses_mw:.2f}",
+            f"{row.mismatch_mw:.2e}",
+        )
     console.print(areas)
 
 
@@ -215,8 +284,12 @@ def _print_solution(result: Any) -> None:
 @user_errors
 def grid_export(
     out: Annotated[Path, typer.Option("--out", help="Output file.")],
-    fmt: Annotated[ExportFormatOption, typer.Option("--format", help="json (pandapower) or mat (MATPOWER).")] = ExportFormatOption.JSON,
-    export_mw: Annotated[float, typer.Option("--export-mw", help="CASA export to set [MW].")] = 1300.0,
+    fmt: Annotated[
+        ExportFormatOption, typer.Option("--format", help="json (pandapower) or mat (MATPOWER).")
+    ] = ExportFormatOption.JSON,
+    export_mw: Annotated[
+        float, typer.Option("--export-mw", help="CASA export to set [MW].")
+    ] = 1300.0,
     variant: VariantArg = None,
     scenario: ScenarioArg = None,
     set_: SetArg = None,
@@ -230,7 +303,8 @@ def grid_export(
     params = _params(variant, scenario, set_)
     zones = {z.id: z.ref_demand_mw for z in params.zones}
     schedule = make_schedule(
-        params, demand_mw={"KG": [zones["KG"]], "TJ": [zones["TJ"]]},
+        params,
+        demand_mw={"KG": [zones["KG"]], "TJ": [zones["TJ"]]},
         export_mw=split_export(params.contract, [export_mw]),
     )
     built = build_net(params, schedule)
@@ -245,4 +319,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -11,18 +11,15 @@ from collections.abc import Iterable
 
 import numpy as np
 import numpy.typing as npt
+from casa1000.grid.params import GridParams
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-
-from casa1000.grid.params import GridParams
 
 AREA_NAMES = {"CAPS_EXT": "CAPS", "PK_GRID": "PK", "AF_NEPS": "AF_NEPS"}
 """External equivalent id -> area name."""
 
 
-def bus_components(
-    bus_ids: list[str], edges: Iterable[tuple[str, str]]
-) -> npt.NDArray[np.int32]:
+def bus_components(bus_ids: list[str], edges: Iterable[tuple[str, str]]) -> npt.NDArray[np.int32]:
     """Connected-component label of each bus, given the in-service branch ends."""
     pos = {b: i for i, b in enumerate(bus_ids)}
     pairs = [(pos[a], pos[b]) for a, b in edges]

@@ -86,28 +86,50 @@ def build_net(params: GridParams, schedule: Schedule | None = None, hour: int = 
     for b in params.buses:
         vmin, vmax = VOLTAGE_BAND_PU.get(b.vn_kv, (0.9, 1.1))
         ix.bus[b.id] = pp.create_bus(
-            net, vn_kv=b.vn_kv, name=b.id, zone=b.zone, geodata=(b.lon, b.lat),
-            min_vm_pu=vmin, max_vm_pu=vmax, in_service=b.in_service,
+            net,
+            vn_kv=b.vn_kv,
+            name=b.id,
+            zone=b.zone,
+            geodata=(b.lon, b.lat),
+            min_vm_pu=vmin,
+            max_vm_pu=vmax,
+            in_service=b.in_service,
         )
     types = {t.id: t for t in params.line_types}
     for ln in params.lines:
         t = types[ln.line_type]
         for cid in element_ids(ln.id, ln.circuits):
             ix.line[cid] = pp.create_line_from_parameters(
-                net, ix.bus[ln.from_bus], ix.bus[ln.to_bus], length_km=ln.length_km,
-                r_ohm_per_km=t.r_ohm_per_km, x_ohm_per_km=t.x_ohm_per_km,
-                c_nf_per_km=t.c_nf_per_km, max_i_ka=t.max_i_ka, name=cid,
-                max_loading_percent=100.0, in_service=ln.in_service,
+                net,
+                ix.bus[ln.from_bus],
+                ix.bus[ln.to_bus],
+                length_km=ln.length_km,
+                r_ohm_per_km=t.r_ohm_per_km,
+                x_ohm_per_km=t.x_ohm_per_km,
+                c_nf_per_km=t.c_nf_per_km,
+                max_i_ka=t.max_i_ka,
+                name=cid,
+                max_loading_percent=100.0,
+                in_service=ln.in_service,
             )
             ix.line_parent[cid] = ln.id
     for tr in params.trafos:
         hv, lv = params.bus(tr.hv_bus), params.bus(tr.lv_bus)
         for uid in element_ids(tr.id, tr.units):
             ix.trafo[uid] = pp.create_transformer_from_parameters(
-                net, ix.bus[tr.hv_bus], ix.bus[tr.lv_bus], sn_mva=tr.sn_mva,
-                vn_hv_kv=hv.vn_kv, vn_lv_kv=lv.vn_kv, vkr_percent=tr.vkr_percent,
-                vk_percent=tr.vk_percent, pfe_kw=0.0, i0_percent=0.0, name=uid,
-                max_loading_percent=100.0, in_service=tr.in_service,
+                net,
+                ix.bus[tr.hv_bus],
+                ix.bus[tr.lv_bus],
+                sn_mva=tr.sn_mva,
+                vn_hv_kv=hv.vn_kv,
+                vn_lv_kv=lv.vn_kv,
+                vkr_percent=tr.vkr_percent,
+                vk_percent=tr.vk_percent,
+                pfe_kw=0.0,
+                i0_percent=0.0,
+                name=uid,
+                max_loading_percent=100.0,
+                in_service=tr.in_service,
             )
             ix.trafo_parent[uid] = tr.id
     for p in params.plants:
@@ -118,23 +140,34 @@ def build_net(params: GridParams, schedule: Schedule | None = None, hour: int = 
         else:
             # Q limits are recorded for reporting; the load flow does not enforce them
             ix.gen[p.id] = pp.create_gen(
-                net, ix.bus[p.bus], p_mw=0.0, vm_pu=p.vm_pu, name=p.id, max_p_mw=p.p_max_mw,
-                min_p_mw=0.0, max_q_mvar=0.6 * p.p_max_mw, min_q_mvar=-0.3 * p.p_max_mw,
+                net,
+                ix.bus[p.bus],
+                p_mw=0.0,
+                vm_pu=p.vm_pu,
+                name=p.id,
+                max_p_mw=p.p_max_mw,
+                min_p_mw=0.0,
+                max_q_mvar=0.6 * p.p_max_mw,
+                min_q_mvar=-0.3 * p.p_max_mw,
                 in_service=p.in_service,
             )
     for ld in params.loads:
         ix.load[ld.id] = pp.create_load(
             net, ix.bus[ld.bus], p_mw=0.0, q_mvar=0.0, name=ld.id, in_service=ld.in_service
         )
-    for t in params.hvdc.terminals:
-        ix.converter[t.id] = pp.create_load(
-            net, ix.bus[t.bus], p_mw=0.0, q_mvar=0.0, name=CONVERTER_PREFIX + t.id
+    for term in params.hvdc.terminals:
+        ix.converter[term.id] = pp.create_load(
+            net, ix.bus[term.bus], p_mw=0.0, q_mvar=0.0, name=CONVERTER_PREFIX + term.id
         )
     line_service = {ln.id: ln.in_service for ln in params.lines}
     for sh in params.shunts:
         if sh.switching is ShuntSwitching.AF_OFFTAKE:
             ix.compensator[sh.id] = pp.create_load(
-                net, ix.bus[sh.bus], p_mw=0.0, q_mvar=0.0, name=COMPENSATOR_PREFIX + sh.id,
+                net,
+                ix.bus[sh.bus],
+                p_mw=0.0,
+                q_mvar=0.0,
+                name=COMPENSATOR_PREFIX + sh.id,
                 in_service=sh.in_service,
             )
             continue

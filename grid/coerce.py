@@ -13,7 +13,7 @@ import types
 import typing
 from enum import StrEnum
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from casa1000.errors import InputError
 
@@ -22,7 +22,7 @@ T = TypeVar("T")
 
 @cache
 def field_types(cls: type) -> dict[str, Any]:
-    """Resolved type hints of the fields of dataclass ``cls``."""
+    """Return the resolved type hints of the fields of dataclass ``cls``."""
     hints = typing.get_type_hints(cls)
     return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
 
@@ -78,7 +78,7 @@ def coerce(value: object, hint: Any, *, where: str, key: str) -> Any:
     bad = InputError(where, key, value, _describe(hint))
     if isinstance(hint, type) and issubclass(hint, StrEnum):
         try:
-            return hint(value)
+            return hint(str(value))
         except ValueError:
             raise bad from None
     if hint is bool:
@@ -148,7 +148,7 @@ def build_element(cls: type[T], raw: dict[str, object], *, where: str, prefix: s
     """
     kwargs: dict[str, object] = {}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        hint = field_types(cls)[f.name]
+        hint = field_types(cast(type, cls))[f.name]
         if f.name in raw:
             kwargs[f.name] = coerce(raw[f.name], hint, where=where, key=f"{prefix}.{f.name}")
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:

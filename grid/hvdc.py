@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-
 from casa1000.grid.params import Hvdc, MonopolarReturn
 
 FloatArray = npt.NDArray[np.float64]
@@ -80,7 +79,8 @@ class HvdcState:
     @property
     def total_loss_mw(self) -> FloatArray:
         """(hours,) converter plus DC line losses [MW]."""
-        return self.converter_loss_mw.sum(axis=1) + self.dc_line_loss_mw
+        total: FloatArray = self.converter_loss_mw.sum(axis=1) + self.dc_line_loss_mw
+        return total
 
 
 def _station_loss(p_mw: FloatArray, rating_mw: FloatArray, hvdc: Hvdc) -> FloatArray:
@@ -88,7 +88,7 @@ def _station_loss(p_mw: FloatArray, rating_mw: FloatArray, hvdc: Hvdc) -> FloatA
     loss = rating_mw * (
         hvdc.converter_no_load_loss_fraction + hvdc.converter_load_loss_fraction * loading**2
     )
-    return np.where(p_mw > 0, loss, 0.0)
+    return np.asarray(np.where(p_mw > 0, loss, 0.0), dtype=np.float64)
 
 
 def _reactive(
@@ -105,7 +105,7 @@ def hvdc_operating_point(
     *,
     poles_in_service: npt.ArrayLike | None = None,
 ) -> HvdcState:
-    """Converter injections, losses and DC quantities for scheduled transfers.
+    """Compute converter injections, losses and DC quantities for scheduled transfers.
 
     Parameters
     ----------

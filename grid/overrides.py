@@ -89,7 +89,9 @@ def read_scenario(path: Path) -> tuple[str | None, dict[str, object]]:
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise InputError(str(path), "file", str(path), f"a readable file ({exc.strerror})") from None
+        raise InputError(
+            str(path), "file", str(path), f"a readable file ({exc.strerror})"
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(str(path), "toml", str(exc), "valid TOML") from None
     variant = doc.pop("variant", None)
@@ -100,7 +102,7 @@ def read_scenario(path: Path) -> tuple[str | None, dict[str, object]]:
 
 
 def _split(key: str, value: object, where: str) -> tuple[str, str | None, str | None, str]:
-    """(collection path, element id or None, sub-collection id or None, field) of a key."""
+    """Split a key into collection path, element id, sub-collection id and field."""
     parts = key.split(".")
     head = parts[0]
     if head in COLLECTIONS and len(parts) == 3:
@@ -132,11 +134,16 @@ def _replace_in(
     for name, value in values.items():
         if name not in hints or name == "id":
             raise InputError(
-                where, f"{path}.{ident}.{name}", value, "one of the fields " + ", ".join(h for h in hints if h != "id")
+                where,
+                f"{path}.{ident}.{name}",
+                value,
+                "one of the fields " + ", ".join(h for h in hints if h != "id"),
             )
     existing = [e for e in elements if e.id == ident]
     if not existing:
-        new = build_element(cls, {**values, "id": ident}, where=where, prefix=f"{path}.{ident}")
+        new: Any = build_element(
+            cls, {**values, "id": ident}, where=where, prefix=f"{path}.{ident}"
+        )
         return (*elements, new)
     changes = {
         name: coerce(value, hints[name], where=where, key=f"{path}.{ident}.{name}")
@@ -187,11 +194,15 @@ def apply_overrides(
         if path in COLLECTIONS and ident is not None:
             attr = COLLECTIONS[path]
             elements = _replace_in(getattr(result, attr), path, ident, values, where)
-            result = dataclasses.replace(result, **{attr: elements})
+            changes_: dict[str, Any] = {attr: elements}
+            result = dataclasses.replace(result, **changes_)
         elif path.startswith("hvdc.") and ident is not None:
             attr = HVDC_COLLECTIONS[path.split(".")[1]]
             elements = _replace_in(getattr(result.hvdc, attr), path, ident, values, where)
-            result = dataclasses.replace(result, hvdc=dataclasses.replace(result.hvdc, **{attr: elements}))
+            hvdc_changes: dict[str, Any] = {attr: elements}
+            result = dataclasses.replace(
+                result, hvdc=dataclasses.replace(result.hvdc, **hvdc_changes)
+            )
         else:
             cls = SINGLETONS[path]
             hints = field_types(cls)
@@ -201,7 +212,9 @@ def apply_overrides(
                     allowed = ", ".join(h for h in hints if h not in {"terminals", "segments"})
                     raise InputError(where, f"{path}.{name}", value, "one of the fields " + allowed)
                 changes[name] = coerce(value, hints[name], where=where, key=f"{path}.{name}")
-            result = dataclasses.replace(result, **{path: dataclasses.replace(getattr(result, path), **changes)})
+            result = dataclasses.replace(
+                result, **{path: dataclasses.replace(getattr(result, path), **changes)}
+            )
         for name in values:
             origins.append((f"{path}.{ident}.{name}" if ident else f"{path}.{name}", where))
     return dataclasses.replace(result, origins=tuple(origins))
@@ -213,7 +226,7 @@ def load_params(
     scenario: Path | None = None,
     sets: Iterable[str] = (),
 ) -> GridParams:
-    """The reference network of a variant, with a scenario file and ``--set`` options on top.
+    """Load the reference network of a variant with a scenario file and ``--set`` options on top.
 
     Parameters
     ----------

@@ -306,7 +306,7 @@ class GridParams:
         return best
 
     def bus(self, bus_id: str) -> Bus:
-        """The bus with string ID ``bus_id``."""
+        """Return the bus with string ID ``bus_id``."""
         return next(b for b in self.buses if b.id == bus_id)
 
 

@@ -57,14 +57,16 @@ TABLES: dict[str, tuple[str, type]] = {
 
 
 def seed_text(name: str) -> str:
-    """The text of seed file ``name``."""
+    """Return the text of seed file ``name``."""
     return resources.files(SEED_PACKAGE).joinpath(name).read_text(encoding="utf-8")
 
 
 def seed_names() -> list[str]:
     """Names of all seed files, sorted."""
     return sorted(
-        p.name for p in resources.files(SEED_PACKAGE).iterdir() if p.name.endswith((".csv", ".toml"))
+        p.name
+        for p in resources.files(SEED_PACKAGE).iterdir()
+        if p.name.endswith((".csv", ".toml"))
     )
 
 
@@ -130,7 +132,9 @@ def _toml_values(
     for name, entry in table.items():
         if isinstance(entry, dict) and "value" in entry:
             values[name] = entry["value"]
-            citations.append(_citation(f"{prefix}.{name}", where, {k: str(v) for k, v in entry.items()}))
+            citations.append(
+                _citation(f"{prefix}.{name}", where, {k: str(v) for k, v in entry.items()})
+            )
         else:
             values[name] = entry
     return values, citations
@@ -179,15 +183,16 @@ def load_reference(variant: Variant | str = Variant.AS_BUILT) -> GridParams:
     except tomllib.TOMLDecodeError as exc:
         raise InputError(where, "toml", str(exc), "valid TOML") from None
     link, link_cites = _toml_values(doc["link"], "hvdc", where)
-    terminals: list[HvdcTerminal] = []
-    segments: list[DcSegment] = []
-    for kind, cls, sink in (("terminal", HvdcTerminal, terminals), ("segment", DcSegment, segments)):
+    dc_elements: dict[str, list[Any]] = {"terminal": [], "segment": []}
+    for kind, cls in (("terminal", HvdcTerminal), ("segment", DcSegment)):
         for entry in doc.get(variant.value, {}).get(kind, []):
             key = f"hvdc.{kind}.{entry.get('id', '')}"
             values, cites = _toml_values(entry, key, where)
-            sink.append(build_element(cls, values, where=where, prefix=key))
+            dc_elements[kind].append(build_element(cls, values, where=where, prefix=key))
             citations += cites
             origins.append((key, where))
+    terminals: list[HvdcTerminal] = dc_elements["terminal"]
+    segments: list[DcSegment] = dc_elements["segment"]
     hvdc = _build_hvdc(link, tuple(terminals), tuple(segments), where)
     contract_values, contract_cites = _toml_values(doc["contract"], "contract", where)
     contract = build_element(Contract, contract_values, where=where, prefix="contract")

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-
 from casa1000.grid.dispatch import DispatchResult, dispatch_plants
 from casa1000.grid.hvdc import HvdcState, hvdc_operating_point
 from casa1000.grid.params import Contract, GridParams, ShuntSwitching, Variant
@@ -156,8 +155,9 @@ def make_schedule(
     plants = params.plants
     avail = np.column_stack(
         [
-            hourly(available_mw[p.id]) if available_mw and p.id in available_mw else
-            np.full(hours, p.p_max_mw if p.in_service else 0.0)
+            hourly(available_mw[p.id])
+            if available_mw and p.id in available_mw
+            else np.full(hours, p.p_max_mw if p.in_service else 0.0)
             for p in plants
         ]
     )
@@ -179,12 +179,16 @@ def make_schedule(
         sh for sh in params.shunts if sh.switching is ShuntSwitching.AF_OFFTAKE and sh.in_service
     ]
     offtake_frac = np.clip(af_corridor / max(params.contract.afghanistan_mw, 1e-9), 0.0, 1.0)
-    comp_q = np.column_stack(
-        [
-            (sh.q_light_mvar or 0.0) + (sh.q_mvar - (sh.q_light_mvar or 0.0)) * offtake_frac
-            for sh in switched
-        ]
-    ) if switched else np.zeros((hours, 0))
+    comp_q = (
+        np.column_stack(
+            [
+                (sh.q_light_mvar or 0.0) + (sh.q_mvar - (sh.q_light_mvar or 0.0)) * offtake_frac
+                for sh in switched
+            ]
+        )
+        if switched
+        else np.zeros((hours, 0))
+    )
 
     pf = np.array([ld.power_factor for ld in params.loads])
     load_q = load_p * np.tan(np.arccos(pf))[None, :]

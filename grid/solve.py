@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
 from casa1000.grid.areas import synchronous_areas
 from casa1000.grid.builder import BuiltNet, build_net
 from casa1000.grid.params import GridParams
@@ -70,8 +69,13 @@ class BaseCaseResult:
         """JSON-ready dict keyed by string IDs."""
 
         def table(df: pd.DataFrame) -> dict[str, dict[str, Any]]:
-            clean = df.astype(object).where(df.notna(), None)
-            return {str(k): v for k, v in clean.to_dict(orient="index").items()}
+            def plain(v: Any) -> Any:
+                if isinstance(v, float | np.floating) and not np.isfinite(v):
+                    return None
+                return v.item() if isinstance(v, np.generic) else v
+
+            rows = df.to_dict(orient="index")
+            return {str(k): {str(c): plain(v) for c, v in row.items()} for k, row in rows.items()}
 
         return {
             "variant": self.variant,
@@ -121,14 +125,34 @@ def extract_results(
         vm = res("bus", "vm_pu", i)
         lo, hi = float(net.bus.at[i, "min_vm_pu"]), float(net.bus.at[i, "max_vm_pu"])
         bus_rows.append(
-            {"id": b.id, "zone": b.zone, "area": areas[b.id], "vn_kv": b.vn_kv, "vm_pu": vm,
-             "va_degree": res("bus", "va_degree", i), "min_vm_pu": lo, "max_vm_pu": hi,
-             "in_band": bool(lo <= vm <= hi) if converged else False}
+            {
+                "id": b.id,
+                "zone": b.zone,
+                "area": areas[b.id],
+                "vn_kv": b.vn_kv,
+                "vm_pu": vm,
+                "va_degree": res("bus", "va_degree", i),
+                "min_vm_pu": lo,
+                "max_vm_pu": hi,
+                "in_band": bool(lo <= vm <= hi) if converged else False,
+            }
         )
     branch_rows = []
     for kind, mapping, parents, table, cols in (
-        ("line", ix.line, ix.line_parent, "line", ("p_from_mw", "q_from_mvar", "p_to_mw", "q_to_mvar")),
-        ("trafo", ix.trafo, ix.trafo_parent, "trafo", ("p_hv_mw", "q_hv_mvar", "p_lv_mw", "q_lv_mvar")),
+        (
+            "line",
+            ix.line,
+            ix.line_parent,
+            "line",
+            ("p_from_mw", "q_from_mvar", "p_to_mw", "q_to_mvar"),
+        ),
+        (
+            "trafo",
+            ix.trafo,
+            ix.trafo_parent,
+            "trafo",
+            ("p_hv_mw", "q_hv_mvar", "p_lv_mw", "q_lv_mvar"),
+        ),
     ):
         elements = {e.id: e for e in (params.lines if kind == "line" else params.trafos)}
         for cid, i in mapping.items():
@@ -136,31 +160,52 @@ def extract_results(
             f_bus = getattr(parent, "from_bus", getattr(parent, "hv_bus", ""))
             t_bus = getattr(parent, "to_bus", getattr(parent, "lv_bus", ""))
             branch_rows.append(
-                {"id": cid, "kind": kind, "parent": parent.id, "from_bus": f_bus, "to_bus": t_bus,
-                 "area": areas[f_bus], "p_from_mw": res(table, cols[0], i),
-                 "q_from_mvar": res(table, cols[1], i), "p_to_mw": res(table, cols[2], i),
-                 "q_to_mvar": res(table, cols[3], i), "pl_mw": res(table, "pl_mw", i),
-                 "loading_percent": res(table, "loading_percent", i)}
+                {
+                    "id": cid,
+                    "kind": kind,
+                    "parent": parent.id,
+                    "from_bus": f_bus,
+                    "to_bus": t_bus,
+                    "area": areas[f_bus],
+                    "p_from_mw": res(table, cols[0], i),
+                    "q_from_mvar": res(table, cols[1], i),
+                    "p_to_mw": res(table, cols[2], i),
+                    "q_to_mvar": res(table, cols[3], i),
+                    "pl_mw": res(table, "pl_mw", i),
+                    "loading_percent": res(table, "loading_percent", i),
+                }
             )
     plant_rows = []
     for j, p in enumerate(params.plants):
         table, i = ("gen", ix.gen[p.id]) if p.id in ix.gen else ("sgen", ix.sgen[p.id])
         plant_rows.append(
-            {"id": p.id, "zone": p.zone, "bus": p.bus, "technology": p.technology.value,
-             "p_max_mw": p.p_max_mw, "p_set_mw": float(schedule.plant_p_mw[hour, j]),
-             "p_mw": res(table, "p_mw", i), "q_mvar": res(table, "q_mvar", i)}
+            {
+                "id": p.id,
+                "zone": p.zone,
+                "bus": p.bus,
+                "technology": p.technology.value,
+                "p_max_mw": p.p_max_mw,
+                "p_set_mw": float(schedule.plant_p_mw[hour, j]),
+                "p_mw": res(table, "p_mw", i),
+                "q_mvar": res(table, "q_mvar", i),
+            }
         )
     state = schedule.hvdc
     conv_rows = []
     for k, tid in enumerate(state.terminal_ids):
         conv_rows.append(
-            {"id": tid, "bus": state.terminal_buses[k], "role": "rectifier" if k == 0 else "inverter",
-             "p_ac_mw": float(state.p_ac_mw[hour, k]), "q_conv_mvar": float(state.q_conv_mvar[hour, k]),
-             "q_filter_mvar": float(state.q_filter_mvar[hour, k]),
-             "q_net_mvar": float(state.q_net_mvar[hour, k]),
-             "filter_banks_on": int(state.filter_banks_on[hour, k]),
-             "converter_loss_mw": float(state.converter_loss_mw[hour, k]),
-             "dc_voltage_kv": float(state.dc_voltage_kv[hour, k])}
+            {
+                "id": tid,
+                "bus": state.terminal_buses[k],
+                "role": "rectifier" if k == 0 else "inverter",
+                "p_ac_mw": float(state.p_ac_mw[hour, k]),
+                "q_conv_mvar": float(state.q_conv_mvar[hour, k]),
+                "q_filter_mvar": float(state.q_filter_mvar[hour, k]),
+                "q_net_mvar": float(state.q_net_mvar[hour, k]),
+                "filter_banks_on": int(state.filter_banks_on[hour, k]),
+                "converter_loss_mw": float(state.converter_loss_mw[hour, k]),
+                "dc_voltage_kv": float(state.dc_voltage_kv[hour, k]),
+            }
         )
     sent = float(state.sent_mw[hour].sum())
     hvdc = {
@@ -179,7 +224,9 @@ def extract_results(
     converters = pd.DataFrame(conv_rows).set_index("id")
     return BaseCaseResult(
         variant=params.variant.value,
-        export_mw={o: float(v) for o, v in zip(("PK", "AF"), schedule.export_mw[hour], strict=True)},
+        export_mw={
+            o: float(v) for o, v in zip(("PK", "AF"), schedule.export_mw[hour], strict=True)
+        },
         converged=converged,
         reason=reason,
         buses=buses,
@@ -203,12 +250,26 @@ def area_balance(built: BuiltNet, *, converged: bool) -> pd.DataFrame:
     rows = []
     for area in sorted({a for a in areas.values() if a}):
         if not converged:
-            rows.append({"area": area, **dict.fromkeys(
-                ("generation_mw", "external_mw", "load_mw", "converter_mw", "shunt_mw",
-                 "losses_mw", "mismatch_mw"), np.nan)})
+            rows.append(
+                {
+                    "area": area,
+                    **dict.fromkeys(
+                        (
+                            "generation_mw",
+                            "external_mw",
+                            "load_mw",
+                            "converter_mw",
+                            "shunt_mw",
+                            "losses_mw",
+                            "mismatch_mw",
+                        ),
+                        np.nan,
+                    ),
+                }
+            )
             continue
 
-        def in_area(table: pd.DataFrame, bus_col: str = "bus") -> pd.Series:
+        def in_area(table: pd.DataFrame, bus_col: str = "bus", area: str = area) -> pd.Series:
             return table[bus_col].map(bus_area).eq(area)
 
         conv = net.load.name.str.startswith("HVDC:")
@@ -220,9 +281,16 @@ def area_balance(built: BuiltNet, *, converged: bool) -> pd.DataFrame:
         losses = net.res_line.pl_mw[in_area(net.line, "from_bus")].sum()
         losses += net.res_trafo.pl_mw[in_area(net.trafo, "hv_bus")].sum()
         rows.append(
-            {"area": area, "generation_mw": gen, "external_mw": ext, "load_mw": load,
-             "converter_mw": converter, "shunt_mw": shunt, "losses_mw": losses,
-             "mismatch_mw": gen + ext - load - converter - shunt - losses}
+            {
+                "area": area,
+                "generation_mw": gen,
+                "external_mw": ext,
+                "load_mw": load,
+                "converter_mw": converter,
+                "shunt_mw": shunt,
+                "losses_mw": losses,
+                "mismatch_mw": gen + ext - load - converter - shunt - losses,
+            }
         )
     return pd.DataFrame(rows).set_index("area")
 

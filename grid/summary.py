@@ -38,28 +38,43 @@ def describe_network(params: GridParams) -> dict[str, Any]:
         zone(b.zone)["buses"].append(b.id)
     for p in params.plants:
         zone(p.zone)["plants"][p.id] = {
-            "bus": p.bus, "technology": p.technology.value, "units": p.units,
-            "p_max_mw": p.p_max_mw, "in_service": p.in_service,
+            "bus": p.bus,
+            "technology": p.technology.value,
+            "units": p.units,
+            "p_max_mw": p.p_max_mw,
+            "in_service": p.in_service,
         }
     for ln in params.lines:
         t = types[ln.line_type]
         rating = 3**0.5 * t.vn_kv * t.max_i_ka
         zone(zone_of[ln.from_bus])["lines"][ln.id] = {
-            "from_bus": ln.from_bus, "to_bus": ln.to_bus, "length_km": ln.length_km,
-            "circuits": ln.circuits, "rating_mva_per_circuit": round(rating, 1),
+            "from_bus": ln.from_bus,
+            "to_bus": ln.to_bus,
+            "length_km": ln.length_km,
+            "circuits": ln.circuits,
+            "rating_mva_per_circuit": round(rating, 1),
             "in_service": ln.in_service,
         }
     for tr in params.trafos:
         zone(zone_of[tr.hv_bus])["trafos"][tr.id] = {
-            "hv_bus": tr.hv_bus, "lv_bus": tr.lv_bus, "units": tr.units, "sn_mva": tr.sn_mva,
+            "hv_bus": tr.hv_bus,
+            "lv_bus": tr.lv_bus,
+            "units": tr.units,
+            "sn_mva": tr.sn_mva,
         }
     for ld in params.loads:
         zone(ld.zone)["loads"][ld.id] = {
-            "bus": ld.bus, "share": ld.share, "p_ref_mw": ld.p_ref_mw, "category": ld.category,
+            "bus": ld.bus,
+            "share": ld.share,
+            "p_ref_mw": ld.p_ref_mw,
+            "category": ld.category,
         }
     for sh in params.shunts:
         zone(zone_of[sh.bus])["shunts"][sh.id] = {
-            "bus": sh.bus, "q_mvar": sh.q_mvar, "switching": sh.switching.value, "line": sh.line,
+            "bus": sh.bus,
+            "q_mvar": sh.q_mvar,
+            "switching": sh.switching.value,
+            "line": sh.line,
         }
     h = params.hvdc
     areas = synchronous_areas(params)
@@ -67,13 +82,21 @@ def describe_network(params: GridParams) -> dict[str, Any]:
         "variant": params.variant.value,
         "zones": zones,
         "hvdc": {
-            "rating_mw": h.rating_mw, "pole_voltage_kv": h.pole_voltage_kv, "poles": h.poles,
-            "terminals": {t.id: {"bus": t.bus, "role": t.role.value, "rating_mw": t.rating_mw}
-                          for t in h.terminals},
-            "segments": {s.id: {"from": s.from_terminal, "to": s.to_terminal,
-                                "length_km": s.length_km} for s in h.segments},
+            "rating_mw": h.rating_mw,
+            "pole_voltage_kv": h.pole_voltage_kv,
+            "poles": h.poles,
+            "terminals": {
+                t.id: {"bus": t.bus, "role": t.role.value, "rating_mw": t.rating_mw}
+                for t in h.terminals
+            },
+            "segments": {
+                s.id: {"from": s.from_terminal, "to": s.to_terminal, "length_km": s.length_km}
+                for s in h.segments
+            },
         },
-        "areas": {a: sorted(b for b, x in areas.items() if x == a) for a in sorted(set(areas.values()))},
+        "areas": {
+            a: sorted(b for b, x in areas.items() if x == a) for a in sorted(set(areas.values()))
+        },
         "counts": {
             "buses": len(params.buses),
             "line_circuits": sum(len(element_ids(ln.id, ln.circuits)) for ln in params.lines),
@@ -87,7 +110,7 @@ def describe_network(params: GridParams) -> dict[str, Any]:
 
 
 def check_report(params: GridParams) -> dict[str, Any]:
-    """Validation report: problems (as one-line messages) and citation statistics.
+    """Report validation problems (as one-line messages) and citation statistics.
 
     Parameters
     ----------

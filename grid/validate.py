@@ -111,7 +111,11 @@ def _references(params: GridParams) -> Iterable[InputError]:
     zones = {z.id for z in params.zones} | {"EXT"}
     allowed_buses = "an existing bus id (see `casa1000 grid show`)"
     refs: list[tuple[str, str, str]] = []  # (prefix, field, collection it must name)
-    refs += [("line", "from_bus", "bus"), ("line", "to_bus", "bus"), ("line", "line_type", "line_type")]
+    refs += [
+        ("line", "from_bus", "bus"),
+        ("line", "to_bus", "bus"),
+        ("line", "line_type", "line_type"),
+    ]
     refs += [("trafo", "hv_bus", "bus"), ("trafo", "lv_bus", "bus")]
     refs += [("plant", "bus", "bus"), ("load", "bus", "bus"), ("shunt", "bus", "bus")]
     refs += [("external", "bus", "bus"), ("bus", "zone", "zone"), ("plant", "zone", "zone")]
@@ -170,11 +174,16 @@ def _electrical(params: GridParams) -> Iterable[InputError]:
         if abs(p.p_max_mw - p.units * p.unit_mw) > 0.01 * max(p.p_max_mw, 1.0) + 20:
             key = f"plant.{p.id}.p_max_mw"
             yield InputError(
-                params.origin_of(key), key, p.p_max_mw, f"about units x unit_mw = {p.units * p.unit_mw:g} MW"
+                params.origin_of(key),
+                key,
+                p.p_max_mw,
+                f"about units x unit_mw = {p.units * p.unit_mw:g} MW",
             )
         if p.technology is not Technology.THERMAL and not p.cascade:
             key = f"plant.{p.id}.cascade"
-            yield InputError(params.origin_of(key), key, p.cascade, "a cascade name for a hydro plant")
+            yield InputError(
+                params.origin_of(key), key, p.cascade, "a cascade name for a hydro plant"
+            )
     setpoints: dict[str, set[float]] = {}
     for p in params.plants:
         if p.vm_pu is not None and p.in_service:
@@ -182,7 +191,12 @@ def _electrical(params: GridParams) -> Iterable[InputError]:
     for bus, values in setpoints.items():
         if len(values) > 1:
             key = f"bus.{bus}"
-            yield InputError(params.origin_of(key), f"plant vm_pu at {bus}", sorted(values), "one set-point per bus")
+            yield InputError(
+                params.origin_of(key),
+                f"plant vm_pu at {bus}",
+                sorted(values),
+                "one set-point per bus",
+            )
 
 
 def _topology(params: GridParams) -> Iterable[InputError]:
@@ -201,7 +215,12 @@ def _topology(params: GridParams) -> Iterable[InputError]:
     for area, ids in slack_buses.items():
         if len(ids) > 1:
             key = f"external.{ids[1]}"
-            yield InputError(params.origin_of(key), key, ids[1], f"one external slack per area ({area} has {ids})")
+            yield InputError(
+                params.origin_of(key),
+                key,
+                ids[1],
+                f"one external slack per area ({area} has {ids})",
+            )
 
 
 def check_params(params: GridParams) -> list[InputError]:

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from casa1000.cli import app
+from typer.testing import CliRunner
 
 runner = CliRunner()
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pandapower as pp
-
 from casa1000.grid.builder import build_net
 from casa1000.grid.export import ExportFormat, export_net
 from casa1000.grid.params import GridParams
@@ -17,7 +16,8 @@ from casa1000.grid.solve import RUNPP_OPTIONS, run_ac
 
 def _solved(params: GridParams):  # type: ignore[no-untyped-def]
     schedule = make_schedule(
-        params, demand_mw={"KG": [1950.0], "TJ": [2370.0]},
+        params,
+        demand_mw={"KG": [1950.0], "TJ": [2370.0]},
         export_mw=split_export(params.contract, [1300.0]),
     )
     built = build_net(params, schedule)

@@ -6,11 +6,10 @@ import dataclasses
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from casa1000.grid.hvdc import hvdc_operating_point
 from casa1000.grid.params import GridParams, MonopolarReturn
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def test_hand_calculation_two_terminal(as_built: GridParams) -> None:
@@ -41,7 +40,8 @@ def test_pole_outage_halves_capacity(as_built: GridParams) -> None:
     metallic = s.dc_line_loss_mw[1]
     earth = hvdc_operating_point(
         dataclasses.replace(as_built.hvdc, monopolar_return=MonopolarReturn.EARTH),
-        [[1300.0]], poles_in_service=[1],
+        [[1300.0]],
+        poles_in_service=[1],
     ).dc_line_loss_mw[0]
     assert metallic == pytest.approx(2 * earth, rel=1e-3)  # the return conductor doubles the loop
 
@@ -60,10 +60,10 @@ def test_three_terminal_split(design_2014: GridParams) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    kabul=st.floats(0, 400), nowshera=st.floats(0, 1500), poles=st.sampled_from([0, 1, 2])
-)
-def test_dc_energy_balance(design_2014: GridParams, kabul: float, nowshera: float, poles: int) -> None:
+@given(kabul=st.floats(0, 400), nowshera=st.floats(0, 1500), poles=st.sampled_from([0, 1, 2]))
+def test_dc_energy_balance(
+    design_2014: GridParams, kabul: float, nowshera: float, poles: int
+) -> None:
     s = hvdc_operating_point(design_2014.hvdc, [[kabul, nowshera]], poles_in_service=[poles])
     balance = s.p_ac_mw[0].sum() - s.total_loss_mw[0]
     assert balance == pytest.approx(0.0, abs=1e-9)

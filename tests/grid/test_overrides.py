@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from casa1000.errors import InputError
 from casa1000.grid.overrides import apply_overrides, load_params, parse_set_options
 from casa1000.grid.params import GridParams
@@ -14,8 +13,12 @@ from casa1000.grid.params import GridParams
 def test_dotted_overrides(as_built: GridParams) -> None:
     p = apply_overrides(
         as_built,
-        {"hvdc.rating_mw": "1000", "line.DATKA_SUGHD.length_km": "480",
-         "plant.TOKTOGUL.in_service": "false", "hvdc.terminal.NOWSHERA.rating_mw": 1100},
+        {
+            "hvdc.rating_mw": "1000",
+            "line.DATKA_SUGHD.length_km": "480",
+            "plant.TOKTOGUL.in_service": "false",
+            "hvdc.terminal.NOWSHERA.rating_mw": 1100,
+        },
         where="--set",
     )
     assert p.hvdc.rating_mw == 1000.0
@@ -29,8 +32,12 @@ def test_dotted_overrides(as_built: GridParams) -> None:
 def test_new_element_by_keys(as_built: GridParams) -> None:
     p = apply_overrides(
         as_built,
-        {"line.DATKA_SUGHD_2.from_bus": "DATKA", "line.DATKA_SUGHD_2.to_bus": "SUGHD",
-         "line.DATKA_SUGHD_2.line_type": "OHL500_3xAC400", "line.DATKA_SUGHD_2.length_km": 485},
+        {
+            "line.DATKA_SUGHD_2.from_bus": "DATKA",
+            "line.DATKA_SUGHD_2.to_bus": "SUGHD",
+            "line.DATKA_SUGHD_2.line_type": "OHL500_3xAC400",
+            "line.DATKA_SUGHD_2.length_km": 485,
+        },
         where="--set",
     )
     assert "DATKA_SUGHD_2" in {ln.id for ln in p.lines}

@@ -9,9 +9,23 @@ from casa1000.grid.params import GridParams
 
 def test_as_built_ids(as_built: GridParams) -> None:
     buses = {b.id for b in as_built.buses}
-    assert {"TOKTOGUL", "KURPSAI", "DATKA", "FRUNZE", "KEMIN", "SUGHD", "DUSHANBE", "REGAR",
-            "NUREK", "ROGUN", "SANGTUDA", "SANGTUDA_220", "PULEKHUMRI_220", "KABUL_220",
-            "NOWSHERA"} <= buses
+    assert {
+        "TOKTOGUL",
+        "KURPSAI",
+        "DATKA",
+        "FRUNZE",
+        "KEMIN",
+        "SUGHD",
+        "DUSHANBE",
+        "REGAR",
+        "NUREK",
+        "ROGUN",
+        "SANGTUDA",
+        "SANGTUDA_220",
+        "PULEKHUMRI_220",
+        "KABUL_220",
+        "NOWSHERA",
+    } <= buses
     assert len(as_built.buses) == 26
     assert [t.id for t in as_built.hvdc.terminals] == ["SANGTUDA", "NOWSHERA"]
     assert "PULEKHUMRI_KABUL" in {ln.id for ln in as_built.lines}

@@ -15,6 +15,20 @@ def _bibliography() -> set[str]:
     return {row["id"] for row in csv.DictReader(io.StringIO(seed_text("sources.csv")))}
 
 
+def _toml_sources(node: object) -> set[str]:
+    if isinstance(node, dict):
+        found: set[str] = set()
+        for key, value in node.items():
+            if key == "source" and isinstance(value, str):
+                found.update(re.split(r"[;\s]+", value.strip()))
+            else:
+                found |= _toml_sources(value)
+        return found
+    if isinstance(node, list):
+        return set().union(*(_toml_sources(item) for item in node))
+    return set()
+
+
 def _cited_ids() -> dict[str, set[str]]:
     """Source ids cited in each seed file (CSV ``source`` columns, TOML ``source`` keys)."""
     cited: dict[str, set[str]] = {}
@@ -27,18 +41,7 @@ def _cited_ids() -> dict[str, set[str]]:
             for row in csv.DictReader(io.StringIO(text)):
                 ids.update(re.split(r"[;\s]+", (row.get("source") or "").strip()))
         else:
-            def walk(node: object) -> None:
-                if isinstance(node, dict):
-                    for key, value in node.items():
-                        if key == "source" and isinstance(value, str):
-                            ids.update(re.split(r"[;\s]+", value.strip()))
-                        else:
-                            walk(value)
-                elif isinstance(node, list):
-                    for item in node:
-                        walk(item)
-
-            walk(tomllib.loads(text))
+            ids.update(_toml_sources(tomllib.loads(text)))
         cited[name] = ids - {""}
     return cited
 
@@ -62,8 +65,14 @@ def test_assumptions_say_why(params: GridParams) -> None:
 
 def test_every_element_is_cited(params: GridParams) -> None:
     cited = {c.key for c in params.citations}
-    for prefix, items in (("bus", params.buses), ("line", params.lines), ("plant", params.plants),
-                          ("trafo", params.trafos), ("load", params.loads), ("shunt", params.shunts)):
+    for prefix, items in (
+        ("bus", params.buses),
+        ("line", params.lines),
+        ("plant", params.plants),
+        ("trafo", params.trafos),
+        ("load", params.loads),
+        ("shunt", params.shunts),
+    ):
         for e in items:
             assert f"{prefix}.{e.id}" in cited
     assert "hvdc.rating_mw" in cited and "contract.pakistan_mw" in cited
