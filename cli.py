@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
+
 from casa1000.errors import Casa1000Error
 
 P = ParamSpec("P")
@@ -94,9 +95,10 @@ def grid_show(
     as_json: JsonArg = False,
 ) -> None:
     """Elements by zone with their key ratings."""
-    from casa1000.grid.summary import describe_network
     from rich.console import Console
     from rich.table import Table
+
+    from casa1000.grid.summary import describe_network
 
     info = describe_network(_params(variant, scenario, set_))
     if as_json:

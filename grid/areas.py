@@ -11,9 +11,10 @@ from collections.abc import Iterable
 
 import numpy as np
 import numpy.typing as npt
-from casa1000.grid.params import GridParams
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+
+from casa1000.grid.params import GridParams
 
 AREA_NAMES = {"CAPS_EXT": "CAPS", "PK_GRID": "PK", "AF_NEPS": "AF_NEPS"}
 """External equivalent id -> area name."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
 from casa1000.grid.params import Plant, Technology
 
 FloatArray = npt.NDArray[np.float64]

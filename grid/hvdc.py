@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
 from casa1000.grid.params import Hvdc, MonopolarReturn
 
 FloatArray = npt.NDArray[np.float64]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
 from casa1000.grid.dispatch import DispatchResult, dispatch_plants
 from casa1000.grid.hvdc import HvdcState, hvdc_operating_point
 from casa1000.grid.params import Contract, GridParams, ShuntSwitching, Variant

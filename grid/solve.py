@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
 from casa1000.grid.areas import synchronous_areas
 from casa1000.grid.builder import BuiltNet, build_net
 from casa1000.grid.params import GridParams

@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from casa1000.cli import app
 from typer.testing import CliRunner
+
+from casa1000.cli import app
 
 runner = CliRunner()
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandapower as pp
+
 from casa1000.grid.builder import build_net
 from casa1000.grid.export import ExportFormat, export_net
 from casa1000.grid.params import GridParams

@@ -6,10 +6,11 @@ import dataclasses
 
 import numpy as np
 import pytest
-from casa1000.grid.hvdc import hvdc_operating_point
-from casa1000.grid.params import GridParams, MonopolarReturn
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from casa1000.grid.hvdc import hvdc_operating_point
+from casa1000.grid.params import GridParams, MonopolarReturn
 
 
 def test_hand_calculation_two_terminal(as_built: GridParams) -> None:

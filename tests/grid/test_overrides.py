@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from casa1000.errors import InputError
 from casa1000.grid.overrides import apply_overrides, load_params, parse_set_options
 from casa1000.grid.params import GridParams

@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+
 from casa1000.grid.builder import build_net
 from casa1000.grid.overrides import apply_overrides
 from casa1000.grid.params import GridParams
