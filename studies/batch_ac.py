@@ -104,7 +104,7 @@ class BatchAC:
 
         self.built = built
         ref = BuiltNet(net=copy.deepcopy(built.net), index=built.index, params=built.params)
-        ok, reason = run_ac(ref)
+        ok, _ = run_ac(ref)
         net = ref.net
         if not ok:
             # a flat start still works as the initial guess for the batch
