@@ -83,12 +83,19 @@ class ProfileConfig:
     def __post_init__(self) -> None:
         where = "profile config"
         if isinstance(self.year, bool) or not isinstance(self.year, int):
-            raise InputError(where, "year", self.year, f"an integer from {FIRST_YEAR} to {LAST_YEAR}")
+            raise InputError(
+                where, "year", self.year, f"an integer from {FIRST_YEAR} to {LAST_YEAR}"
+            )
         if not FIRST_YEAR <= self.year <= LAST_YEAR:
-            raise InputError(where, "year", self.year, f"an integer from {FIRST_YEAR} to {LAST_YEAR}")
+            raise InputError(
+                where, "year", self.year, f"an integer from {FIRST_YEAR} to {LAST_YEAR}"
+            )
         if not isinstance(self.hydrology, Hydrology):
             raise InputError(where, "hydrology", self.hydrology, "one of dry, normal, wet")
-        for key, value in (("hydro_scale", self.hydro_scale), ("demand_growth", self.demand_growth)):
+        for key, value in (
+            ("hydro_scale", self.hydro_scale),
+            ("demand_growth", self.demand_growth),
+        ):
             if not _is_real(value) or not 0.0 < value <= 10.0:
                 raise InputError(where, key, value, "a number above 0 and at most 10")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:

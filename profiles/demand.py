@@ -8,7 +8,7 @@ the level):
 2. times the weekday factor;
 3. times a daily weather factor, lognormal with AR(1) memory, and a small
    lognormal hourly jitter, both drawn from the caller's generator;
-4. cold-spell days are then lifted so that their mean load is the seeded
+4. each cold-spell day is then lifted so that its mean load is the seeded
    multiple of the month's mean (the Kyrgyz record of 11-12 December 2024);
 5. finally every calendar month (dataset clock) is scaled so that its energy
    equals annual energy x monthly share exactly: shaping never changes energy.
@@ -21,7 +21,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from casa1000.profiles.seed_tables import DemandSeed
-from casa1000.profiles.timeline import DAY_TYPES, SEASON_OF_MONTH, SEASONS, month_index, zone_clock
+from casa1000.profiles.timeline import SEASON_OF_MONTH, SEASONS, month_index, zone_clock
 
 MWH_PER_TWH = 1e6
 
@@ -77,29 +77,32 @@ def shaped_demand_mw(
     weekday = np.asarray(clock.dayofweek, dtype=np.intp)
     clock_month = month_index(clock)
     season = np.array([SEASONS.index(SEASON_OF_MONTH[m]) for m in range(12)])[clock_month]
-    day_type = (weekday >= 5).astype(np.intp)
-    assert len(DAY_TYPES) == 2  # weekday / weekend, indexed by the line above
+    day_type = (weekday >= 5).astype(np.intp)  # index into DAY_TYPES: weekday, weekend
 
     shape = np.asarray(seed.daily_shape, dtype=np.float64)
     hourly = shape[season, day_type, np.asarray(clock.hour, dtype=np.intp)]
     hourly = hourly * np.asarray(seed.weekly_factor)[weekday]
     hourly = hourly * _weather(seed, int(day.max()) + 1, rng)[day]
-    hourly = hourly * np.exp(rng.normal(0.0, seed.hourly_sigma, len(time)) - seed.hourly_sigma**2 / 2)
+    hourly = hourly * np.exp(
+        rng.normal(0.0, seed.hourly_sigma, len(time)) - seed.hourly_sigma**2 / 2
+    )
 
     month = month_index(time)
+    clock_day = np.asarray(clock.day)
     for spell in seed.cold_spells:
         in_month = month == spell.month - 1
-        in_spell = (
-            in_month
-            & (clock_month == spell.month - 1)
-            & (np.asarray(clock.day) >= spell.first_day)
-            & (np.asarray(clock.day) < spell.first_day + spell.days)
-        )
-        hourly[in_spell] *= _spell_lift(hourly, in_month, in_spell, spell.peak_day_ratio)
+        spell_days = [
+            in_month & (clock_month == spell.month - 1) & (clock_day == spell.first_day + i)
+            for i in range(spell.days)
+        ]
+        lifts = _spell_lifts(hourly, in_month, spell_days, spell.peak_day_ratio)
+        for in_day, lift in zip(spell_days, lifts, strict=True):
+            hourly[in_day] *= lift
 
     target = monthly_energy_mwh(seed, scale=scale)
     sums = np.bincount(month, weights=hourly, minlength=12)
-    return hourly * (target / sums)[month]
+    shaped: NDArray[np.float64] = hourly * (target / sums)[month]
+    return shaped
 
 
 def _weather(seed: DemandSeed, days: int, rng: np.random.Generator) -> NDArray[np.float64]:
@@ -114,23 +117,27 @@ def _weather(seed: DemandSeed, days: int, rng: np.random.Generator) -> NDArray[n
     return np.exp(log_factor - sigma**2 / 2)
 
 
-def _spell_lift(
+def _spell_lifts(
     hourly: NDArray[np.float64],
     in_month: NDArray[np.bool_],
-    in_spell: NDArray[np.bool_],
+    spell_days: list[NDArray[np.bool_]],
     ratio: float,
-) -> float:
-    """Return the factor that makes the spell's mean load ``ratio`` times the month's mean.
+) -> list[float]:
+    """Return the factors that make each spell day's mean load ``ratio`` x the month's mean.
 
-    With A the load of the month outside the spell, B the spell's load, n the
-    month's hours and s the spell's hours, lifting the spell by k gives a spell
-    mean kB/s and a month mean (A + kB)/n; setting kB/s = ratio (A + kB)/n gives
-    k = ratio A s / (B (n - ratio s)).  The later monthly scaling keeps the ratio.
+    With A the load of the month outside the spell, n the month's hours, and
+    day i of the spell holding load B_i over s_i hours, lifting it by k_i gives
+    a day mean k_i B_i / s_i = ratio M, where the month mean is
+    M = (A + sum_i k_i B_i) / n = (A + ratio M S) / n with S = sum_i s_i, so
+    M = A / (n - ratio S).  The later monthly scaling keeps every ratio.
     """
-    spell_hours = float(in_spell.sum())
+    spell = np.logical_or.reduce(spell_days)
+    spell_hours = float(spell.sum())
     month_hours = float(in_month.sum())
     if spell_hours == 0.0 or month_hours <= ratio * spell_hours:
-        return 1.0
-    outside = float(hourly[in_month & ~in_spell].sum())
-    inside = float(hourly[in_spell].sum())
-    return ratio * outside * spell_hours / (inside * (month_hours - ratio * spell_hours))
+        return [1.0] * len(spell_days)
+    month_mean = float(hourly[in_month & ~spell].sum()) / (month_hours - ratio * spell_hours)
+    return [
+        ratio * month_mean * float(day.sum()) / float(hourly[day].sum()) if day.any() else 1.0
+        for day in spell_days
+    ]

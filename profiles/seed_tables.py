@@ -251,10 +251,17 @@ def load_profile_seeds() -> ProfileSeeds:
         flat_load_mw=_flat_loads(tables["loads.csv"]),
         plants=_plant_seeds(tables),
         cascades=_cascade_seeds(tables),
-        hydrology_factor=_column_by_key(tables["profile_hydrology.csv"], "profile_hydrology.csv",
-                                        "hydrology", "factor", 0.0, 2.0),
-        reserve_share=_column_by_key(tables["profile_reserve.csv"], "profile_reserve.csv",
-                                     "zone", "reserve_share", 0.0, 1.0),
+        hydrology_factor=_column_by_key(
+            tables["profile_hydrology.csv"],
+            "profile_hydrology.csv",
+            "hydrology",
+            "factor",
+            0.0,
+            2.0,
+        ),
+        reserve_share=_column_by_key(
+            tables["profile_reserve.csv"], "profile_reserve.csv", "zone", "reserve_share", 0.0, 1.0
+        ),
         contract=_contract(tomllib.loads(raw["hvdc.toml"].decode())),
         seed_hash=digest.hexdigest(),
     )
@@ -270,15 +277,19 @@ def _csv(name: str, data: bytes) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values=[""])
 
 
-def _number(frame: pd.DataFrame, row: int, column: str, name: str, low: float, high: float) -> float:
+def _number(
+    frame: pd.DataFrame, row: int, column: str, name: str, low: float, high: float
+) -> float:
     """Return a numeric cell within [low, high], or raise naming file, row and column."""
-    value = frame.at[frame.index[row], column]
+    value: object = frame.at[frame.index[row], column]
     try:
-        number = float(value)
+        number = float(str(value))
     except (TypeError, ValueError):
         number = math.nan
     if not (math.isfinite(number) and low <= number <= high):
-        raise InputError(f"seeds/{name} row {row + 2}", column, value, f"a number from {low} to {high}")
+        raise InputError(
+            f"seeds/{name} row {row + 2}", column, value, f"a number from {low} to {high}"
+        )
     return number
 
 
@@ -314,7 +325,9 @@ def _demand_seeds(tables: dict[str, pd.DataFrame]) -> dict[str, DemandSeed]:
         monthly = [_number(shares, row, col, name, 0.0, 1.0) for col in MONTH_COLUMNS]
         total = sum(monthly)
         if abs(total - 1.0) > 0.01:
-            raise InputError(f"seeds/{name} row {row + 2}", "jan..dec", total, "shares summing to 1")
+            raise InputError(
+                f"seeds/{name} row {row + 2}", "jan..dec", total, "shares summing to 1"
+            )
         name = "profile_weekly_factor.csv"
         row = _row_of(weekly, name, "zone", zone)
         week = tuple(_number(weekly, row, col, name, 0.1, 3.0) for col in WEEKDAY_COLUMNS)
@@ -337,18 +350,19 @@ def _demand_seeds(tables: dict[str, pd.DataFrame]) -> dict[str, DemandSeed]:
 def _daily_shape(frame: pd.DataFrame, zone: str) -> tuple[tuple[tuple[float, ...], ...], ...]:
     """Return the mean-one hourly factors of a zone by season and day type."""
     name = "profile_daily_shape.csv"
+    keys = list(zip(frame["zone"], frame["season"], frame["day_type"], strict=True))
     out: list[tuple[tuple[float, ...], ...]] = []
     for season in SEASONS:
         by_day: list[tuple[float, ...]] = []
         for day_type in DAY_TYPES:
-            hits = [
-                i for i in range(len(frame))
-                if (frame["zone"].iat[i], frame["season"].iat[i], frame["day_type"].iat[i])
-                == (zone, season, day_type)
-            ]  # fmt: skip
+            hits = [i for i, key in enumerate(keys) if key == (zone, season, day_type)]
             if len(hits) != 1:
-                raise InputError(f"seeds/{name}", "zone,season,day_type",
-                                 f"{zone},{season},{day_type}", "exactly one row")
+                raise InputError(
+                    f"seeds/{name}",
+                    "zone,season,day_type",
+                    f"{zone},{season},{day_type}",
+                    "exactly one row",
+                )
             values = [_number(frame, hits[0], col, name, 0.05, 5.0) for col in HOUR_COLUMNS]
             mean = sum(values) / len(values)
             by_day.append(tuple(value / mean for value in values))
@@ -400,7 +414,9 @@ def _plant_seeds(tables: dict[str, pd.DataFrame]) -> tuple[PlantSeed, ...]:
         else:
             name = "profile_thermal_availability.csv"
             row = _row_of(thermal, name, "plant", plant_id)
-            availability = tuple(_number(thermal, row, col, name, 0.0, 1.0) for col in MONTH_COLUMNS)
+            availability = tuple(
+                _number(thermal, row, col, name, 0.0, 1.0) for col in MONTH_COLUMNS
+            )
         out.append(PlantSeed(
             id=plant_id,
             zone=str(plants["zone"].iat[i]),
@@ -417,24 +433,30 @@ def _cascade_seeds(tables: dict[str, pd.DataFrame]) -> dict[str, CascadeSeed]:
     """Return the inflow and regulation of each cascade."""
     cascades, inflow = tables["profile_cascade.csv"], tables["profile_inflow.csv"]
     out: dict[str, CascadeSeed] = {}
+    keys = list(zip(inflow["cascade"].astype(str), inflow["month"].astype(str), strict=True))
     for i in range(len(cascades)):
         series = str(cascades["inflow_series"].iat[i])
         flows = []
         for month in range(1, 13):
-            hits = [
-                j for j in range(len(inflow))
-                if inflow["cascade"].iat[j] == series and int(inflow["month"].iat[j]) == month
-            ]  # fmt: skip
+            hits = [j for j, key in enumerate(keys) if key == (series, str(month))]
             if len(hits) != 1:
-                raise InputError("seeds/profile_inflow.csv", "cascade,month", f"{series},{month}",
-                                 "exactly one row per cascade and month")
-            flows.append(_number(inflow, hits[0], "inflow_m3_per_s", "profile_inflow.csv", 0.0, 1e5))
+                raise InputError(
+                    "seeds/profile_inflow.csv",
+                    "cascade,month",
+                    f"{series},{month}",
+                    "exactly one row per cascade and month",
+                )
+            flows.append(
+                _number(inflow, hits[0], "inflow_m3_per_s", "profile_inflow.csv", 0.0, 1e5)
+            )
         cascade_id = str(cascades["cascade"].iat[i])
         out[cascade_id] = CascadeSeed(
             id=cascade_id,
             zone=str(cascades["zone"].iat[i]),
             inflow_m3_per_s=tuple(flows),
-            regulation_share=_number(cascades, i, "regulation_share", "profile_cascade.csv", 0.0, 1.0),
+            regulation_share=_number(
+                cascades, i, "regulation_share", "profile_cascade.csv", 0.0, 1.0
+            ),
         )
     return out
 

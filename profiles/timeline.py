@@ -66,7 +66,9 @@ def hourly_index(year: int) -> pd.DatetimeIndex:
     (8760, 8784)
     """
     if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InputError("profile config", "year", year, f"an integer from {FIRST_YEAR} to {LAST_YEAR}")
+        raise InputError(
+            "profile config", "year", year, f"an integer from {FIRST_YEAR} to {LAST_YEAR}"
+        )
     start = pd.Timestamp(year=year, month=1, day=1)
     return pd.date_range(start, periods=hours_in_year(year), freq="h", name="time")
 

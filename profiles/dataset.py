@@ -1,0 +1,259 @@
+"""The contract of a profile dataset: names, dimensions, units, and its validator.
+
+A profile dataset is an :class:`xarray.Dataset` with
+
+coordinates
+    ``time`` (every hour of one calendar year, naive ``datetime64[ns]`` in
+    UTC+05:00, ``attrs["timezone"] = "UTC+05:00"``), ``zone`` =
+    KG, TJ, AF, PK, ``plant`` (the plant ids of ``seeds/plants.csv``, variant
+    ``all``, with ``plant_zone``, ``technology`` and ``cascade`` on the same
+    dimension), ``offtaker`` = PK, AF and ``supplier`` = KG, TJ;
+inputs
+    ``demand_mw(time, zone)``, ``available_mw(time, plant)``,
+    ``contract_mw(time, offtaker)``;
+derived (recomputed by :func:`casa1000.profiles.exports.derive_exports`)
+    ``reserve_mw(time, supplier)``, ``export_available_mw(time, supplier)``,
+    ``export_available_total_mw(time)``.
+
+Every variable is in MW (``attrs["units"] == "MW"``) and has a ``long_name``.
+Kyrgyz daily and weekly shapes are written on Kyrgyz time (UTC+06:00) and are
+therefore read one hour ahead of the dataset clock (see
+:mod:`casa1000.profiles.timeline`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from casa1000.errors import InputError
+from casa1000.profiles.seed_tables import PlantSeed, load_profile_seeds
+from casa1000.profiles.timeline import TIMEZONE, hours_in_year
+
+ZONES: Final[tuple[str, ...]] = ("KG", "TJ", "AF", "PK")
+OFFTAKERS: Final[tuple[str, ...]] = ("PK", "AF")
+SUPPLIERS: Final[tuple[str, ...]] = ("KG", "TJ")
+UNITS: Final = "MW"
+
+
+@dataclass(frozen=True, kw_only=True)
+class VariableSpec:
+    """Dimensions and description of one dataset variable.
+
+    Parameters
+    ----------
+    dims
+        Dimension names in order.
+    long_name
+        Human-readable description, stored in ``attrs["long_name"]``.
+    """
+
+    dims: tuple[str, ...]
+    long_name: str
+
+
+INPUT_VARIABLES: Final[dict[str, VariableSpec]] = {
+    "demand_mw": VariableSpec(
+        dims=("time", "zone"),
+        long_name="hourly demand: KG and TJ domestic (TJ with TALCO), AF CASA offtake, "
+        "PK system demand (indicator only)",
+    ),
+    "available_mw": VariableSpec(
+        dims=("time", "plant"), long_name="hourly available generation per plant"
+    ),
+    "contract_mw": VariableSpec(
+        dims=("time", "offtaker"), long_name="CASA-1000 contracted export schedule per offtaker"
+    ),
+}
+DERIVED_VARIABLES: Final[dict[str, VariableSpec]] = {
+    "reserve_mw": VariableSpec(
+        dims=("time", "supplier"), long_name="operating reserve held by each supplier"
+    ),
+    "export_available_mw": VariableSpec(
+        dims=("time", "supplier"),
+        long_name="export available per supplier: min(contract share, surplus over demand "
+        "and reserve)",
+    ),
+    "export_available_total_mw": VariableSpec(
+        dims=("time",), long_name="total export available, capped at the converter limit"
+    ),
+}
+VARIABLES: Final[dict[str, VariableSpec]] = {**INPUT_VARIABLES, **DERIVED_VARIABLES}
+PLANT_COORDS: Final[tuple[str, ...]] = ("plant_zone", "technology", "cascade")
+
+
+def new_profiles_dataset(
+    *,
+    time: pd.DatetimeIndex,
+    plants: Sequence[PlantSeed],
+    demand_mw: np.ndarray,
+    available_mw: np.ndarray,
+    contract_mw: np.ndarray,
+    attrs: dict[str, str | int | float],
+) -> xr.Dataset:
+    """Wrap the input arrays of a study year in a labelled dataset.
+
+    Parameters
+    ----------
+    time
+        Hourly timestamps of one year in UTC+05:00.
+    plants
+        Plants in column order of ``available_mw``.
+    demand_mw
+        Array (hours, 4) in :data:`ZONES` order [MW].
+    available_mw
+        Array (hours, plants) [MW].
+    contract_mw
+        Array (hours, 2) in :data:`OFFTAKERS` order [MW].
+    attrs
+        Provenance attributes of the dataset.
+
+    Returns
+    -------
+    xarray.Dataset
+        The inputs with coordinates and units, without the derived variables.
+    """
+    coords = {
+        "time": ("time", time.to_numpy(dtype="datetime64[ns]"), {"timezone": TIMEZONE}),
+        "zone": list(ZONES),
+        "plant": [plant.id for plant in plants],
+        "plant_zone": ("plant", [plant.zone for plant in plants]),
+        "technology": ("plant", [plant.technology for plant in plants]),
+        "cascade": ("plant", [plant.cascade for plant in plants]),
+        "offtaker": list(OFFTAKERS),
+        "supplier": list(SUPPLIERS),
+    }
+    values = {"demand_mw": demand_mw, "available_mw": available_mw, "contract_mw": contract_mw}
+    data_vars = {
+        name: (spec.dims, np.asarray(values[name], dtype=np.float64), variable_attrs(name))
+        for name, spec in INPUT_VARIABLES.items()
+    }
+    return xr.Dataset(data_vars, coords=coords, attrs=dict(attrs))
+
+
+def variable_attrs(name: str) -> dict[str, str]:
+    """Return the ``units`` and ``long_name`` attributes of a contract variable.
+
+    Parameters
+    ----------
+    name
+        Variable name, a key of :data:`VARIABLES`.
+
+    Returns
+    -------
+    dict
+        ``{"units": "MW", "long_name": ...}``.
+    """
+    return {"units": UNITS, "long_name": VARIABLES[name].long_name}
+
+
+def validate_profiles(
+    ds: xr.Dataset,
+    *,
+    where: str = "profiles dataset",
+    plants: Sequence[PlantSeed] | None = None,
+) -> None:
+    """Check that a dataset honours the profile contract.
+
+    Parameters
+    ----------
+    ds
+        Dataset to check.
+    where
+        Name of its origin (a file path) for the error message.
+    plants
+        Plant seeds to check ids and capacities against; read from the seeds
+        when ``None``.
+
+    Raises
+    ------
+    InputError
+        On the first breach: a missing variable or coordinate, wrong dimensions
+        or labels, units other than MW, an incomplete or irregular year of
+        hours, a value that is not finite or below 0, or an available
+        generation above the plant's capacity.
+    """
+    if plants is None:
+        plants = load_profile_seeds().plants
+    _check_coords(ds, where, plants)
+    for name, spec in VARIABLES.items():
+        if name not in ds.data_vars:
+            raise InputError(
+                where, "variables", sorted(map(str, ds.data_vars)), f"a {name} variable"
+            )
+        var = ds[name]
+        if var.dims != spec.dims:
+            raise InputError(where, f"{name} dims", var.dims, str(spec.dims))
+        if var.attrs.get("units") != UNITS:
+            raise InputError(where, f"{name} units", var.attrs.get("units"), f"{UNITS!r}")
+        _check_values(var, name, where, np.inf)
+    p_max = np.array([plant.p_max_mw for plant in plants])
+    _check_values(ds["available_mw"], "available_mw", where, p_max)
+
+
+def _check_coords(ds: xr.Dataset, where: str, plants: Sequence[PlantSeed]) -> None:
+    """Check the time axis and the labels of every dimension."""
+    if "time" not in ds.coords or not np.issubdtype(ds["time"].dtype, np.datetime64):
+        raise InputError(where, "time", ds.coords.get("time"), "a datetime64 time coordinate")
+    if ds["time"].attrs.get("timezone") != TIMEZONE:
+        raise InputError(where, "time timezone", ds["time"].attrs.get("timezone"), repr(TIMEZONE))
+    time = pd.DatetimeIndex(ds["time"].values)
+    if len(time) == 0:
+        raise InputError(where, "time", "no hours", "every hour of one calendar year")
+    year = int(time[0].year)
+    expected = pd.date_range(
+        pd.Timestamp(year=year, month=1, day=1), periods=hours_in_year(year), freq="h"
+    )
+    if len(time) != len(expected) or not (time == expected).all():
+        bad = _first_difference(time, expected)
+        raise InputError(
+            where, "time", bad, f"every hour of {year} in order ({len(expected)} hours)"
+        )
+    wanted: dict[str, list[str]] = {
+        "zone": list(ZONES),
+        "offtaker": list(OFFTAKERS),
+        "supplier": list(SUPPLIERS),
+        "plant": [plant.id for plant in plants],
+    }
+    for dim, labels in wanted.items():
+        got = [str(label) for label in ds[dim].values] if dim in ds.coords else None
+        if got != labels:
+            raise InputError(where, dim, got, f"the labels {labels}")
+    for name in PLANT_COORDS:
+        if name not in ds.coords or ds[name].dims != ("plant",):
+            raise InputError(
+                where, "coords", sorted(map(str, ds.coords)), f"a {name} coordinate on plant"
+            )
+
+
+def _first_difference(time: pd.DatetimeIndex, expected: pd.DatetimeIndex) -> str:
+    """Return the first hour where ``time`` departs from ``expected``."""
+    for got, want in zip(time, expected, strict=False):
+        if got != want:
+            return f"{got.isoformat()} where {want.isoformat()} was due"
+    if len(time) < len(expected):
+        return f"{len(time)} hours, missing {expected[len(time)].isoformat()}"
+    return f"{len(time)} hours, extra {time[len(expected)].isoformat()}"
+
+
+def _check_values(var: xr.DataArray, name: str, where: str, upper: float | np.ndarray) -> None:
+    """Raise on the first value that is not finite, below 0 or above ``upper``."""
+    values = var.values
+    bad = ~np.isfinite(values) | (values < 0.0) | (values > np.asarray(upper) * (1 + 1e-9))
+    if not bad.any():
+        return
+    index = tuple(int(i) for i in np.argwhere(bad)[0])
+    labels = [str(var[dim].values[i]) for dim, i in zip(var.dims, index, strict=True)]
+    time = next((label for dim, label in zip(var.dims, labels, strict=True) if dim == "time"), "")
+    label = ",".join(lab for dim, lab in zip(var.dims, labels, strict=True) if dim != "time")
+    column = f"{name}:{label}" if label else name
+    allowed = "a finite number >= 0 [MW]"
+    if np.ndim(upper) and values[index] > 0:
+        cap = float(np.asarray(upper)[index[-1]])
+        allowed = f"a finite number from 0 to the plant capacity {cap:g} [MW]"
+    raise InputError(where, f"{column} at {time}", float(values[index]), allowed)
