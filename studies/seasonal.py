@@ -118,7 +118,7 @@ def _select_hours(profiles: xr.Dataset, months: tuple[int, ...]) -> xr.Dataset:
     return selected
 
 
-def _schedule(params: GridParams, profiles: xr.Dataset, export_factor: FloatArray) -> Schedule:
+def schedule_from_profiles(params: GridParams, profiles: xr.Dataset, export_factor: FloatArray) -> Schedule:
     plants = list(profiles.plant.values)
     demand = profiles.demand_mw
     contract = profiles.contract_mw.transpose("time", "offtaker")
@@ -172,7 +172,7 @@ def _curtail(
     levels = np.linspace(1.0, 0.0, config.curtail_steps + 1)
     n = levels.size
     rows = np.repeat(suspects, n)
-    trial = _schedule(params, profiles.isel(time=rows), np.tile(levels, suspects.size))
+    trial = schedule_from_profiles(params, profiles.isel(time=rows), np.tile(levels, suspects.size))
     solved = batch.solve(injections_from_schedule(built, trial), threads=config.threads)
     loading = _loading(solved).reshape(suspects.size, n, -1)
     ok = solved.converged.reshape(suspects.size, n)
@@ -220,7 +220,7 @@ def run_seasonal(
     profiles = _select_hours(profiles, config.months)
     hours = profiles.sizes["time"]
     report("schedule", 0.05)
-    schedule = _schedule(params, profiles, np.ones(hours))
+    schedule = schedule_from_profiles(params, profiles, np.ones(hours))
     built = build_net(params, schedule, 0)
     batch = BatchAC(built)
     report("solve", 0.2)
@@ -229,7 +229,7 @@ def run_seasonal(
     factor, reason = _curtail(params, batch, built, profiles, first, config)
     result = first
     if np.any(factor < 1.0):
-        schedule = _schedule(params, profiles, factor)
+        schedule = schedule_from_profiles(params, profiles, factor)
         result = batch.solve(injections_from_schedule(built, schedule), threads=config.threads)
     report("assemble", 0.8)
     converter_cut = schedule.hvdc.curtailed_mw.sum(axis=1) > 1e-6
