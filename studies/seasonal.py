@@ -118,7 +118,14 @@ def _select_hours(profiles: xr.Dataset, months: tuple[int, ...]) -> xr.Dataset:
     return selected
 
 
-def schedule_from_profiles(params: GridParams, profiles: xr.Dataset, export_factor: FloatArray) -> Schedule:
+def schedule_from_profiles(
+    params: GridParams, profiles: xr.Dataset, export_factor: FloatArray
+) -> Schedule:
+    """Injections of every hour of ``profiles``, its available export scaled by ``export_factor``.
+
+    The export is split between Pakistan and Afghanistan pro rata to their
+    contracted capacity in each hour.
+    """
     plants = list(profiles.plant.values)
     demand = profiles.demand_mw
     contract = profiles.contract_mw.transpose("time", "offtaker")
