@@ -28,6 +28,10 @@ app = typer.Typer(
 )
 grid_app = typer.Typer(no_args_is_help=True, help="The parametric network model.")
 app.add_typer(grid_app, name="grid")
+profiles_app = typer.Typer(no_args_is_help=True, help="Hourly profiles of a study year.")
+app.add_typer(profiles_app, name="profiles")
+study_app = typer.Typer(no_args_is_help=True, help="Studies driven by the profiles.")
+app.add_typer(study_app, name="study")
 
 
 class VariantOption(StrEnum):
@@ -35,6 +39,14 @@ class VariantOption(StrEnum):
 
     AS_BUILT = "as_built"
     DESIGN_2014 = "design_2014"
+
+
+class HydrologyOption(StrEnum):
+    """Hydrology variants offered on the command line."""
+
+    DRY = "dry"
+    NORMAL = "normal"
+    WET = "wet"
 
 
 class ExportFormatOption(StrEnum):
@@ -313,6 +325,172 @@ def grid_export(
     run_ac(built)
     export_net(built, out, ExportFormat(fmt.value))
     typer.echo(f"wrote {out}")
+
+
+YearArg = Annotated[int, typer.Option("--year", help="Study year (sets the calendar).")]
+HydrologyArg = Annotated[HydrologyOption, typer.Option("--hydrology", help="Water year.")]
+ProfilesArg = Annotated[
+    Path | None,
+    typer.Option("--profiles", help="Profiles file (.nc or .csv) instead of --year/--hydrology."),
+]
+MonthsArg = Annotated[
+    str | None, typer.Option("--months", help="Months to study, e.g. 5-9 or 1,7,12 (default all).")
+]
+OutDirArg = Annotated[Path, typer.Option("--out", help="Output folder.")]
+
+
+def _read_profiles(path: Path) -> Any:
+    from casa1000.profiles.io import read_profiles_csv, read_profiles_netcdf
+
+    return read_profiles_csv(path) if path.suffix.lower() == ".csv" else read_profiles_netcdf(path)
+
+
+@profiles_app.command("build")
+@user_errors
+def profiles_build(
+    out: Annotated[Path, typer.Option("--out", help="Output file, .nc (NetCDF) or .csv.")],
+    year: YearArg = 2027,
+    hydrology: HydrologyArg = HydrologyOption.NORMAL,
+    hydro_scale: Annotated[
+        float, typer.Option("--hydro-scale", help="Extra hydro multiplier.")
+    ] = 1.0,
+    demand_growth: Annotated[
+        float, typer.Option("--demand-growth", help="Multiplier on KG/TJ demand.")
+    ] = 1.0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the weather variation.")] = 0,
+) -> None:
+    """Build the hourly profiles of a study year from the seeds."""
+    from casa1000.profiles.build import build_profiles
+    from casa1000.profiles.io import write_profiles_csv, write_profiles_netcdf
+
+    ds = build_profiles(
+        year=year,
+        hydrology=hydrology.value,
+        hydro_scale=hydro_scale,
+        demand_growth=demand_growth,
+        seed=seed,
+    )
+    writer = write_profiles_csv if out.suffix.lower() == ".csv" else write_profiles_netcdf
+    writer(ds, out)
+    typer.echo(f"wrote {out} ({ds.sizes['time']} hours)")
+
+
+@profiles_app.command("show")
+@user_errors
+def profiles_show(
+    file: Annotated[Path, typer.Argument(help="Profiles file (.nc or .csv).")],
+) -> None:
+    """Monthly energy per zone, peaks and export available per month."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from casa1000.profiles.summary import summary_rows
+
+    header, rows = summary_rows(_read_profiles(file))
+    table = Table(title=f"profiles {file}")
+    for col in header:
+        table.add_column(col, justify="right")
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
+
+
+def _parse_months(text: str | None) -> tuple[int, ...]:
+    from casa1000.errors import InputError
+
+    if not text:
+        return ()
+    months: list[int] = []
+    try:
+        for part in text.split(","):
+            lo, _, hi = part.partition("-")
+            months += list(range(int(lo), int(hi or lo) + 1))
+    except ValueError:
+        raise InputError(
+            "--months", "months", text, "month numbers such as 5-9 or 1,7,12"
+        ) from None
+    return tuple(months)
+
+
+def _study_inputs(
+    variant: VariantOption | None,
+    scenario: Path | None,
+    sets: list[str] | None,
+    profiles: Path | None,
+    year: int,
+    hydrology: HydrologyOption,
+) -> tuple[Any, Any]:
+    from casa1000.profiles.build import build_profiles
+
+    params = _params(variant, scenario, sets)
+    if profiles is not None:
+        return params, _read_profiles(profiles)
+    limit = params.hvdc.rating_mw
+    return params, build_profiles(year=year, hydrology=hydrology.value, converter_limit_mw=limit)
+
+
+@study_app.command("seasonal")
+@user_errors
+def study_seasonal(
+    out: OutDirArg = Path("casa1000-results"),
+    variant: VariantArg = None,
+    scenario: ScenarioArg = None,
+    set_: SetArg = None,
+    profiles: ProfilesArg = None,
+    year: YearArg = 2027,
+    hydrology: HydrologyArg = HydrologyOption.NORMAL,
+    months: MonthsArg = None,
+    no_curtail: Annotated[
+        bool, typer.Option("--no-curtail", help="Report hours that fail instead of curtailing.")
+    ] = False,
+) -> None:
+    """Run a year of hourly AC load flow: delivered energy, losses, loadings, curtailment."""
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from casa1000.studies.results_io import write_results
+    from casa1000.studies.seasonal import SeasonalConfig, run_seasonal
+    from casa1000.studies.seasonal_summary import monthly_summary
+
+    config = SeasonalConfig(months=_parse_months(months), curtail=not no_curtail)
+    console = Console()
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("seasonal study: inputs", total=1.0)
+        params, prof = _study_inputs(variant, scenario, set_, profiles, year, hydrology)
+
+        def progress(stage: str, done: float) -> None:
+            bar.update(task, completed=done, description=f"seasonal study: {stage}")
+
+        ds = run_seasonal(params, prof, config, progress=progress)
+        path = write_results(ds, out / "seasonal.nc")
+    summary = monthly_summary(ds)
+    table = Table(title=f"seasonal study, {ds.attrs['variant']}, {ds.sizes['time']} hours")
+    table.add_column("month")
+    for col in summary.columns:
+        table.add_column(col.replace("_", " "), justify="right")
+    for month, row in summary.iterrows():
+        table.add_row(str(month), *(f"{v:.1f}" if isinstance(v, float) else str(v) for v in row))
+    console.print(table)
+    summary.to_csv(out / "seasonal_summary.csv")
+    console.print(f"wrote {path} and {out / 'seasonal_summary.csv'}")
+
+
+@study_app.command("benchmark")
+@user_errors
+def study_benchmark(
+    sample: Annotated[int, typer.Option("--sample", help="Hours solved the plain way.")] = 48,
+    variant: VariantArg = None,
+    year: YearArg = 2027,
+) -> None:
+    """Time the seasonal fast path against a plain pandapower runpp loop (same run)."""
+    from casa1000.profiles.build import build_profiles
+    from casa1000.studies.benchmark import benchmark_seasonal
+
+    params = _params(variant, None, None)
+    result = benchmark_seasonal(params, build_profiles(year=year), sample_hours=sample)
+    for line in result.lines():
+        typer.echo(line)
 
 
 def main() -> None:

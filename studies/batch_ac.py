@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from casa1000.errors import StudyError
 from casa1000.grid.areas import synchronous_areas
 from casa1000.grid.builder import BuiltNet
-from casa1000.grid.solve import run_ac
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -89,71 +89,97 @@ class _Area:
 class BatchAC:
     """Batch AC solver of a built network.
 
+    One lightsim2grid model is made from the whole network; each synchronous
+    area gets a copy with the elements of the other areas deactivated, so every
+    array keeps pandapower's full element order.  Starting voltages come from one
+    Newton-Raphson solve of each area at the network's own injections (flat start
+    with the voltage set-points if that fails).
+
     Parameters
     ----------
     built
-        The network; a reference load flow is run on a copy to obtain the
-        starting voltages (the caller's network is not modified).
+        The network (not modified).
     """
 
     def __init__(self, built: BuiltNet) -> None:
-        import copy
-
-        import pandapower.toolbox as tb
         from lightsim2grid.network import init_from_pandapower
 
         self.built = built
-        ref = BuiltNet(net=copy.deepcopy(built.net), index=built.index, params=built.params)
-        ok, _ = run_ac(ref)
-        net = ref.net
-        if not ok:
-            # a flat start still works as the initial guess for the batch
-            net.res_bus.loc[:, "vm_pu"] = 1.0
-            net.res_bus.loc[:, "va_degree"] = 0.0
+        net = built.net
         self.net = net
         self.bus_pos = {b: i for i, b in enumerate(net.bus.index)}
+        with warnings.catch_warnings():
+            # lightsim2grid announces that it turns each ext_grid into a slack generator
+            warnings.simplefilter("ignore", UserWarning)
+            full = init_from_pandapower(net)
+        if len(full.get_generators()) != len(net.gen) + len(net.ext_grid):
+            raise StudyError("a generator shares a bus with an external grid; not supported")
         areas = synchronous_areas(built.params)
+        bus_area = np.array([areas[str(name)] for name in net.bus.name])
         self.area_names = sorted({a for a in areas.values() if a})
-        self.areas: list[_Area] = []
-        for name in self.area_names:
-            buses = [built.index.bus[b] for b, a in areas.items() if a == name]
-            sub = tb.select_subnet(net, buses, include_results=True)
-            with warnings.catch_warnings():
-                # lightsim2grid announces that it turns the ext_grid into a slack generator
-                warnings.simplefilter("ignore", UserWarning)
-                model = init_from_pandapower(sub)
-            vm = sub.res_bus.vm_pu.fillna(1.0).to_numpy()
-            va = np.deg2rad(sub.res_bus.va_degree.fillna(0.0).to_numpy())
-
-            def pos(table: str, index: Any) -> npt.NDArray[np.int64]:
-                return np.array(
-                    [getattr(net, table).index.get_loc(i) for i in index], dtype=np.int64
-                )
-
-            self.areas.append(
-                _Area(
-                    name=name,
-                    bus=pos("bus", sub.bus.index),
-                    line=pos("line", sub.line.index),
-                    trafo=pos("trafo", sub.trafo.index),
-                    gen=pos("gen", sub.gen.index),
-                    sgen=pos("sgen", sub.sgen.index),
-                    load=pos("load", sub.load.index),
-                    ext=pos("ext_grid", sub.ext_grid.index),
-                    model=model,
-                    v0=(vm * np.exp(1j * va)).astype(np.complex128),
-                )
-            )
         self.n_bus = len(net.bus)
+        self.areas = [self._area(full, name, bus_area) for name in self.area_names]
         self.n_line = len(net.line)
         self.n_trafo = len(net.trafo)
-        self.line_vn_kv = net.bus.vn_kv.to_numpy()[[self.bus_pos[b] for b in net.line.from_bus]]
+        self.line_vn_kv = net.bus.vn_kv.to_numpy()[
+            [self.bus_pos[b] for b in net.line.from_bus]
+        ]
         self.line_from = np.array([self.bus_pos[b] for b in net.line.from_bus])
         self.line_to = np.array([self.bus_pos[b] for b in net.line.to_bus])
         self.line_imax_ka = (net.line.max_i_ka * net.line.df * net.line.parallel).to_numpy()
         self.trafo_hv = np.array([self.bus_pos[b] for b in net.trafo.hv_bus])
         self.trafo_lv = np.array([self.bus_pos[b] for b in net.trafo.lv_bus])
         self.trafo_sn = (net.trafo.sn_mva * net.trafo.parallel).to_numpy()
+
+    def _area(self, full: Any, name: str, bus_area: npt.NDArray[np.str_]) -> _Area:
+        net = self.net
+        model = full.copy()
+        inside = bus_area == name
+
+        def pos(table: str, bus_col: str = "bus") -> npt.NDArray[np.int64]:
+            buses = getattr(net, table)[bus_col].map(self.bus_pos).to_numpy(dtype=np.int64)
+            return np.flatnonzero(inside[buses]).astype(np.int64)
+
+        for element, ids in (
+            (model.deactivate_powerline, np.flatnonzero(~inside[self._ends("line", "from_bus")])),
+            (model.deactivate_trafo, np.flatnonzero(~inside[self._ends("trafo", "hv_bus")])),
+            (model.deactivate_load, np.flatnonzero(~inside[self._ends("load", "bus")])),
+            (model.deactivate_sgen, np.flatnonzero(~inside[self._ends("sgen", "bus")])),
+            (model.deactivate_shunt, np.flatnonzero(~inside[self._ends("shunt", "bus")])),
+        ):
+            for i in ids:
+                element(int(i))
+        gen_buses = [g.bus_id for g in full.get_generators()]
+        for g, b in enumerate(gen_buses):
+            if not inside[b]:
+                model.deactivate_gen(g)
+        for b in np.flatnonzero(~inside):
+            model.deactivate_bus(int(b))
+        setpoint = np.ones(self.n_bus, dtype=np.complex128)
+        for b, vm in zip(net.gen.bus, net.gen.vm_pu, strict=True):
+            setpoint[self.bus_pos[b]] = vm
+        for b, vm in zip(net.ext_grid.bus, net.ext_grid.vm_pu, strict=True):
+            setpoint[self.bus_pos[b]] = vm
+        solved = np.asarray(model.ac_pf(setpoint, MAX_ITER, TOLERANCE_PU))
+        v0 = solved if solved.size == self.n_bus else setpoint
+        return _Area(
+            name=name,
+            bus=np.flatnonzero(inside).astype(np.int64),
+            line=pos("line", "from_bus"),
+            trafo=pos("trafo", "hv_bus"),
+            gen=pos("gen"),
+            sgen=pos("sgen"),
+            load=pos("load"),
+            ext=pos("ext_grid"),
+            model=model,
+            v0=np.where(inside, v0, setpoint).astype(np.complex128),
+        )
+
+    def _ends(self, table: str, bus_col: str) -> npt.NDArray[np.int64]:
+        ends: npt.NDArray[np.int64] = (
+            getattr(self.net, table)[bus_col].map(self.bus_pos).to_numpy(dtype=np.int64)
+        )
+        return ends
 
     def base_injections(self, rows: int) -> Injections:
         """Injections of the built network repeated over ``rows`` rows."""
@@ -201,33 +227,36 @@ class BatchAC:
         area_ok = np.zeros((rows, len(self.areas)), dtype=bool)
         iterations = np.zeros(rows, dtype=np.int32)
         energized = np.zeros((rows, self.n_bus), dtype=bool)
+        n_ext = len(self.net.ext_grid)
+        gens = np.ascontiguousarray(
+            np.column_stack([inj.gen_p_mw, np.zeros((rows, n_ext))]), dtype=np.float64
+        )
+        sgens = np.ascontiguousarray(inj.sgen_p_mw, dtype=np.float64)
+        loads_p = np.ascontiguousarray(inj.load_p_mw, dtype=np.float64)
+        loads_q = np.ascontiguousarray(inj.load_q_mvar, dtype=np.float64)
         for k, area in enumerate(self.areas):
-            gens = np.column_stack(
-                [inj.gen_p_mw[:, area.gen], np.zeros((rows, len(area.ext)))]
-            ).astype(np.float64)
             br_idx = np.concatenate([area.line, self.n_line + area.trafo])
-            area_out = None if outages is None else outages[:, br_idx]
-            if area_out is not None and area_out.any():
+            if outages is not None and outages[:, br_idx].any():
                 sweep = ScenarioSweepCPP(area.model)
                 sweep.handle_disconnected_grid = True
-                sweep.set_contingency_lines(np.ascontiguousarray(area_out[:, : len(area.line)]))
-                sweep.set_contingency_trafos(np.ascontiguousarray(area_out[:, len(area.line) :]))
+                sweep.set_contingency_lines(np.ascontiguousarray(outages[:, : self.n_line]))
+                sweep.set_contingency_trafos(np.ascontiguousarray(outages[:, self.n_line :]))
             else:
                 sweep = InjectionSweepCPP(area.model)
             sweep.nb_thread = threads
-            sweep.modify_gen_p(np.ascontiguousarray(gens))
-            if len(area.sgen):
-                sweep.modify_sgen_p(np.ascontiguousarray(inj.sgen_p_mw[:, area.sgen]))
-            sweep.modify_load_p(np.ascontiguousarray(inj.load_p_mw[:, area.load]))
-            sweep.modify_load_q(np.ascontiguousarray(inj.load_q_mvar[:, area.load]))
+            sweep.modify_gen_p(gens)
+            if sgens.shape[1]:
+                sweep.modify_sgen_p(sgens)
+            sweep.modify_load_p(loads_p)
+            sweep.modify_load_q(loads_q)
             sweep.compute(area.v0, MAX_ITER, TOLERANCE_PU)
             ok = np.asarray(sweep.converged_mask(), dtype=bool)
-            volt = np.asarray(sweep.get_voltages())[:, : len(area.bus)]
+            volt = np.asarray(sweep.get_voltages())[:, area.bus]
             live = ok[:, None] & (np.abs(volt) > 0)
             vm[:, area.bus] = np.where(live, np.abs(volt), np.nan)
             va[:, area.bus] = np.where(live, np.rad2deg(np.angle(volt)), np.nan)
             energized[:, area.bus] = live
-            res = np.asarray(sweep.compute_branch_results())
+            res = np.asarray(sweep.compute_branch_results())[:, br_idx, :]
             branch[:, br_idx, :] = np.where(ok[:, None, None], res, np.nan)
             area_ok[:, k] = ok
             iterations = np.maximum(iterations, np.asarray(sweep.get_row_nb_iter()).ravel())
@@ -240,7 +269,7 @@ class BatchAC:
         """Slack injection = losses + load - generation of the energised part of the area."""
         net = self.net
         bus_live = np.zeros((inj.rows, self.n_bus), dtype=bool)
-        bus_live[:, area.bus] = live
+        bus_live[:, area.bus] = live  # live is (rows, area buses)
         load_bus = np.array([self.bus_pos[b] for b in net.load.bus.iloc[area.load]], dtype=int)
         gen_bus = np.array([self.bus_pos[b] for b in net.gen.bus.iloc[area.gen]], dtype=int)
         sgen_bus = np.array([self.bus_pos[b] for b in net.sgen.bus.iloc[area.sgen]], dtype=int)
@@ -274,9 +303,10 @@ class BatchAC:
                 s_to[:, nl:] / (vm[:, self.trafo_lv] * self.trafo_sn),
             )
         loading = np.nan_to_num(np.column_stack([line_loading, tr_loading]), nan=0.0)
-        loading = np.where(area_ok.all(axis=1)[:, None], loading, np.nan)
+        converged: BoolArray = np.asarray(area_ok.all(axis=1), dtype=bool)
+        loading = np.where(converged[:, None], loading, np.nan)
         return BatchResult(
-            converged=area_ok.all(axis=1),
+            converged=converged,
             area_converged=area_ok,
             vm_pu=vm,
             va_degree=va,

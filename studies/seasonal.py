@@ -79,7 +79,7 @@ class SeasonalConfig:
 
 def _hash_dataset(ds: xr.Dataset) -> str:
     digest = hashlib.sha256()
-    for name in sorted(ds.data_vars):
+    for name in sorted(str(n) for n in ds.data_vars):
         digest.update(name.encode())
         digest.update(np.ascontiguousarray(ds[name].values).tobytes())
     return digest.hexdigest()[:16]
@@ -380,7 +380,7 @@ def _assemble(
             ),
             "curtailed_mw": (
                 ("time",),
-                export_avail - sent,
+                np.maximum(export_avail - sent, 0.0),
                 {"units": "MW", "long_name": "export available but not sent"},
             ),
             "curtail_reason": (
