@@ -121,9 +121,7 @@ class BatchAC:
         self.areas = [self._area(full, name, bus_area) for name in self.area_names]
         self.n_line = len(net.line)
         self.n_trafo = len(net.trafo)
-        self.line_vn_kv = net.bus.vn_kv.to_numpy()[
-            [self.bus_pos[b] for b in net.line.from_bus]
-        ]
+        self.line_vn_kv = net.bus.vn_kv.to_numpy()[[self.bus_pos[b] for b in net.line.from_bus]]
         self.line_from = np.array([self.bus_pos[b] for b in net.line.from_bus])
         self.line_to = np.array([self.bus_pos[b] for b in net.line.to_bus])
         self.line_imax_ka = (net.line.max_i_ka * net.line.df * net.line.parallel).to_numpy()
