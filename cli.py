@@ -429,6 +429,22 @@ def _study_inputs(
     return params, build_profiles(year=year, hydrology=hydrology.value, converter_limit_mw=limit)
 
 
+SEASONAL_COLUMNS = {
+    "month": "month",
+    "delivered_pk_gwh": "PK GWh",
+    "delivered_af_gwh": "AF GWh",
+    "sent_gwh": "sent GWh",
+    "curtailed_gwh": "cut GWh",
+    "hvdc_loss_percent": "HVDC loss %",
+    "ac_loss_caps_gwh": "AC loss GWh",
+    "datka_sughd_util_percent": "Datka-Sughd %",
+    "hvdc_util_percent": "HVDC use %",
+    "violation_h": "viol. h",
+    "not_converged_h": "no conv. h",
+}
+"""Summary columns shown by ``study seasonal`` (all of them go to the CSV)."""
+
+
 @study_app.command("seasonal")
 @user_errors
 def study_seasonal(
@@ -466,11 +482,17 @@ def study_seasonal(
         path = write_results(ds, out / "seasonal.nc")
     summary = monthly_summary(ds)
     table = Table(title=f"seasonal study, {ds.attrs['variant']}, {ds.sizes['time']} hours")
-    table.add_column("month")
-    for col in summary.columns:
-        table.add_column(col.replace("_", " "), justify="right")
+    for header in SEASONAL_COLUMNS.values():
+        table.add_column(header, justify="right")
     for month, row in summary.iterrows():
-        table.add_row(str(month), *(f"{v:.1f}" if isinstance(v, float) else str(v) for v in row))
+        cells = [str(month)]
+        for col in list(SEASONAL_COLUMNS)[1:]:
+            value = row[col]
+            if value != value:  # NaN: no export that month
+                cells.append("-")
+            else:
+                cells.append(f"{value:.1f}" if col.endswith("_percent") else f"{value:.0f}")
+        table.add_row(*cells)
     console.print(table)
     summary.to_csv(out / "seasonal_summary.csv")
     console.print(f"wrote {path} and {out / 'seasonal_summary.csv'}")
