@@ -10,7 +10,7 @@ MWH_PER_GWH = 1000.0
 
 
 def monthly_summary(ds: xr.Dataset) -> pd.DataFrame:
-    """Monthly figures of a seasonal study, plus a ``year`` total row.
+    """Monthly figures of a seasonal study, plus a ``total`` row.
 
     Parameters
     ----------
@@ -61,6 +61,6 @@ def monthly_summary(ds: xr.Dataset) -> pd.DataFrame:
     total["hvdc_util_percent"] = 100 * frame.hvdc_sent_mw.mean() / hvdc_rating
     for col in ("violation_h", "not_converged_h", "curtailed_h"):
         total[col] = int(frame[col].sum())
-    out.loc["year"] = total
+    out.loc["total"] = total
     out.index = out.index.map(str)
     return out

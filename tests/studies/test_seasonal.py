@@ -135,10 +135,10 @@ def test_deterministic_and_inputs_untouched(
 
 def test_monthly_summary_adds_up(seasonal_2027: xr.Dataset) -> None:
     table = monthly_summary(seasonal_2027)
-    months = table.drop(index="year")
-    assert table.loc["year", "delivered_pk_gwh"] == pytest.approx(months.delivered_pk_gwh.sum())
+    months = table.drop(index="total")
+    assert table.loc["total", "delivered_pk_gwh"] == pytest.approx(months.delivered_pk_gwh.sum())
     assert table.loc["7", "delivered_pk_gwh"] > 0 and table.loc["1", "delivered_pk_gwh"] == 0
-    assert 1.5 < table.loc["year", "hvdc_loss_percent"] < 4.5
+    assert 1.5 < table.loc["total", "hvdc_loss_percent"] < 4.5
 
 
 def test_cli_seasonal(tmp_path: Path) -> None:
