@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +13,10 @@ from pathlib import Path
 def atomic_output(path: Path | str) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` on success.
 
-    On an exception the temporary file is removed and ``path`` is untouched.
+    The temporary name is only reserved, not created, so the writer creates the
+    file with the user's usual permissions; it lives in the same folder, so the
+    final rename is atomic.  On an exception it is removed and ``path`` is
+    untouched.  Missing parent folders are created.
 
     Examples
     --------
@@ -26,12 +29,10 @@ def atomic_output(path: Path | str) -> Iterator[Path]:
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}{target.suffix}")
     try:
-        yield tmp
-        os.replace(tmp, target)
+        yield temporary
+        os.replace(temporary, target)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()

@@ -30,11 +30,8 @@ CSV
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
@@ -45,6 +42,7 @@ import xarray as xr
 
 import casa1000
 from casa1000.errors import InputError
+from casa1000.grid.atomic import atomic_output
 from casa1000.profiles.dataset import (
     INPUT_VARIABLES,
     OFFTAKERS,
@@ -83,7 +81,7 @@ def write_profiles_netcdf(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
     validate_profiles(ds)
     target = Path(path)
     encoding = {name: {"zlib": True, "complevel": 4} for name in ds.data_vars}
-    with _atomic(target) as temporary:
+    with atomic_output(target) as temporary:
         ds.to_netcdf(temporary, engine="netcdf4", encoding=encoding)
     return target
 
@@ -151,7 +149,7 @@ def write_profiles_csv(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
     stamps = pd.DatetimeIndex(ds["time"].values).strftime("%Y-%m-%dT%H:%M:%S")
     frame.insert(0, "time", [stamp + CSV_SUFFIX for stamp in stamps])
     target = Path(path)
-    with _atomic(target) as temporary:
+    with atomic_output(target) as temporary:
         frame.to_csv(temporary, index=False, lineterminator="\n")
     return target
 
@@ -378,18 +376,3 @@ def _first_row(mask: np.ndarray) -> list[int]:
     hits = np.flatnonzero(mask)
     return [int(hits[0])] if hits.size else []
 
-
-@contextlib.contextmanager
-def _atomic(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it over ``target`` on success."""
-    if not target.parent.is_dir():
-        raise InputError(str(target), "folder", str(target.parent), "an existing folder")
-    # a fresh name beside the target (same file system, so the rename is atomic);
-    # the writer creates it with the user's usual permissions
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
-    try:
-        yield temporary
-        os.replace(temporary, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()

@@ -55,11 +55,10 @@ def test_failed_write_leaves_the_old_file(normal_2027: xr.Dataset, tmp_path: Pat
     assert target.read_text() == "old"
 
 
-def test_write_into_missing_folder_is_an_input_error(
-    normal_2027: xr.Dataset, tmp_path: Path
-) -> None:
-    with pytest.raises(InputError, match="folder"):
-        write_profiles_csv(normal_2027, tmp_path / "absent" / "p.csv")
+def test_write_creates_a_missing_folder(normal_2027: xr.Dataset, tmp_path: Path) -> None:
+    target = tmp_path / "absent" / "p.csv"
+    write_profiles_csv(normal_2027, target)
+    assert target.is_file() and [p.name for p in target.parent.iterdir()] == ["p.csv"]
 
 
 def test_reading_a_missing_netcdf_names_it(tmp_path: Path) -> None:
