@@ -375,4 +375,3 @@ def _first_row(mask: np.ndarray) -> list[int]:
     """Return the position of the first true entry of ``mask`` as a list of at most one."""
     hits = np.flatnonzero(mask)
     return [int(hits[0])] if hits.size else []
-
