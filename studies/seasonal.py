@@ -77,7 +77,8 @@ class SeasonalConfig:
     threads: int = 2
 
 
-def _hash_dataset(ds: xr.Dataset) -> str:
+def hash_dataset(ds: xr.Dataset) -> str:
+    """Short SHA-256 over the data variables of ``ds`` (names and values)."""
     digest = hashlib.sha256()
     for name in sorted(str(n) for n in ds.data_vars):
         digest.update(name.encode())
@@ -106,7 +107,14 @@ def params_hash(params: GridParams) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _select_hours(profiles: xr.Dataset, months: tuple[int, ...]) -> xr.Dataset:
+def select_hours(profiles: xr.Dataset, months: tuple[int, ...]) -> xr.Dataset:
+    """Keep the hours of ``months`` (all when empty).
+
+    Raises
+    ------
+    InputError
+        For a month outside 1-12 or one absent from the profiles.
+    """
     if not months:
         return profiles
     bad = [m for m in months if not 1 <= m <= 12]
@@ -224,7 +232,7 @@ def run_seasonal(
     """
     config = config or SeasonalConfig()
     report = progress or (lambda stage, done: None)
-    profiles = _select_hours(profiles, config.months)
+    profiles = select_hours(profiles, config.months)
     hours = profiles.sizes["time"]
     report("schedule", 0.05)
     schedule = schedule_from_profiles(params, profiles, np.ones(hours))
@@ -490,7 +498,7 @@ def _assemble(
             "casa1000_version": casa1000.__version__,
             "variant": params.variant.value,
             "parameter_hash": params_hash(params),
-            "profile_hash": _hash_dataset(profiles),
+            "profile_hash": hash_dataset(profiles),
             "profile_year": str(profiles.attrs.get("year", "")),
             "profile_hydrology": str(profiles.attrs.get("hydrology", "")),
             "created": datetime.now(UTC).isoformat(timespec="seconds"),

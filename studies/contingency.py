@@ -1,0 +1,613 @@
+r"""Contingency screening: full AC N-1 (and named N-k groups) for every hour of a study.
+
+For each hour and each contingency of :func:`~casa1000.studies.contingency_set.define_contingencies`
+the post-contingency state of :mod:`casa1000.studies.post_contingency` is solved
+by a full AC load flow (:mod:`casa1000.studies.contingency_sweep`) and reported:
+convergence (with the reason), islands and unserved load, the most loaded branch,
+the lowest and highest voltage with their buses, violations by type against
+:class:`~casa1000.studies.contingency_sweep.Limits`, and a performance index.
+
+Tiers.  No case is screened out by a linear estimate: every (hour, contingency)
+row is either AC-solved or an exact copy of an AC-solved row (identical
+injections and topology, or the sister outage of an identical parallel circuit),
+so every reported violation is an AC result.  The dataset's attributes count the
+rows of each tier.
+
+Severity.  The performance index of a row is, after Ejebe and Wollenberg [1]_,
+
+.. math:: PI = \sum_b \frac{1}{2n}\left(\frac{L_b}{L_{max}}\right)^{2n}
+          + \sum_i \frac{1}{2n}\left(\frac{V_i - V_{mid}}{\Delta V}\right)^{2n}
+
+with ``n = 2``, ``L`` the branch loading against the thermal limit,
+``V_mid``/``ΔV`` the middle/half-width of the voltage band; a row that does not
+converge has no index and ranks above every index.  Contingencies are ranked by
+hours without convergence, then hours with a violation, then worst index.
+
+References
+----------
+.. [1] G. C. Ejebe and B. F. Wollenberg, "Automatic contingency selection",
+   IEEE Trans. PAS-98(1), 97-109, 1979.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import xarray as xr
+
+import casa1000
+from casa1000.grid.builder import BuiltNet, build_net
+from casa1000.grid.params import GridParams
+from casa1000.studies.batch_ac import BatchAC
+from casa1000.studies.contingency_set import Contingency, ContingencyKind, define_contingencies
+from casa1000.studies.contingency_sweep import (
+    MAX_ITER,
+    STATUS_REASON,
+    TOLERANCE_PU,
+    ContingencySweep,
+    Limits,
+    Status,
+    SweepResult,
+    Twin,
+)
+from casa1000.studies.post_contingency import (
+    PostContingency,
+    PostState,
+    ScheduleInputs,
+    inputs_from_profiles,
+)
+from casa1000.studies.seasonal import hash_dataset, params_hash, select_hours
+
+Progress = Callable[[str, float], None]
+"""Callback receiving a stage name and the fraction done."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContingencyConfig:
+    """Settings of the contingency study.
+
+    Parameters
+    ----------
+    months
+        Months (1-12) to study; all by default.
+    limits
+        Thermal [%] and voltage [pu] limits.
+    min_unit_mw
+        Smallest unit whose loss is screened [MW].
+    min_plant_mw
+        Smallest plant whose trip is screened [MW].
+    groups_file
+        Named N-k groups (TOML); the seed file by default.
+    include_groups
+        Screen the named groups.
+    threads
+        Worker threads of the batch solver.
+    chunk_rows
+        Rows solved per batch call (bounds memory).
+    """
+
+    months: tuple[int, ...] = ()
+    limits: Limits = field(default_factory=Limits)
+    min_unit_mw: float = 100.0
+    min_plant_mw: float = 1000.0
+    groups_file: Path | None = None
+    include_groups: bool = True
+    threads: int = 2
+    chunk_rows: int = 40_000
+
+
+def find_twins(built: BuiltNet, contingencies: tuple[Contingency, ...]) -> dict[int, Twin]:
+    """Single-branch outages identical to an earlier one by symmetry.
+
+    The circuits of one line (and the units of one transformer bank) have
+    identical parameters and ends, so losing circuit 2 gives the solution of
+    losing circuit 1 with the two circuits' results exchanged.
+
+    Returns
+    -------
+    dict
+        Contingency index -> (index solved instead, branch permutation).
+    """
+    ix = built.index
+    pos = {b: i for i, b in enumerate(ix.branch_ids)}
+    parent = {**ix.line_parent, **ix.trafo_parent}
+    first: dict[str, tuple[int, str]] = {}
+    twins: dict[int, Twin] = {}
+    for j, c in enumerate(contingencies):
+        if c.kind not in (ContingencyKind.LINE, ContingencyKind.TRAFO) or len(c.branches) != 1:
+            continue
+        b = c.branches[0]
+        if parent[b] in first:
+            j0, b0 = first[parent[b]]
+            perm = np.arange(len(pos))
+            perm[pos[b0]], perm[pos[b]] = pos[b], pos[b0]
+            twins[j] = (j0, perm)
+        else:
+            first[parent[b]] = (j, b)
+    return twins
+
+
+@dataclass(kw_only=True)
+class _Flags:
+    kg_share_lost: dict[int, bool] = field(default_factory=dict)
+    islanded_buses: dict[int, int] = field(default_factory=dict)
+    unserved: dict[int, npt.NDArray[np.float64]] = field(default_factory=dict)
+    export_lost: dict[int, npt.NDArray[np.float64]] = field(default_factory=dict)
+    hvdc_capacity: dict[int, float] = field(default_factory=dict)
+    hvdc_sent: dict[int, npt.NDArray[np.float64]] = field(default_factory=dict)
+
+    def record(self, j: int, st: PostState) -> PostState:
+        self.hvdc_capacity[j] = st.hvdc_capacity_mw
+        self.hvdc_sent[j] = st.hvdc_sent_mw
+        self.kg_share_lost[j] = st.kg_share_lost
+        self.islanded_buses[j] = int(st.island_bus.sum())
+        self.unserved[j] = st.unserved_mw
+        self.export_lost[j] = st.export_cut_mw + st.export_islanded_mw
+        return st
+
+
+@dataclass(frozen=True, kw_only=True)
+class Screening:
+    """The pieces of one screening run, shared by the contingency and transfer studies."""
+
+    built: BuiltNet
+    post: PostContingency
+    contingencies: tuple[Contingency, ...]
+    twins: dict[int, Twin]
+    sweep: ContingencySweep
+
+
+def prepare(params: GridParams, inputs: ScheduleInputs, config: ContingencyConfig) -> Screening:
+    """Build the network, its batch solver and the contingency set for ``inputs``."""
+    post_base = inputs.schedule(params)
+    built = build_net(params, post_base, 0)
+    post = PostContingency(built, inputs)
+    contingencies = define_contingencies(
+        built,
+        min_unit_mw=config.min_unit_mw,
+        min_plant_mw=config.min_plant_mw,
+        groups_file=config.groups_file,
+        include_groups=config.include_groups,
+    )
+    sweep = ContingencySweep(
+        BatchAC(built), config.limits, threads=config.threads, chunk_rows=config.chunk_rows
+    )
+    return Screening(
+        built=built,
+        post=post,
+        contingencies=contingencies,
+        twins=find_twins(built, contingencies),
+        sweep=sweep,
+    )
+
+
+def run_contingency(
+    params: GridParams,
+    profiles: xr.Dataset,
+    config: ContingencyConfig | None = None,
+    *,
+    progress: Progress | None = None,
+) -> xr.Dataset:
+    """Screen every contingency in every hour of ``profiles``.
+
+    Parameters
+    ----------
+    params
+        The (validated) network.
+    profiles
+        Hourly profiles (:func:`casa1000.profiles.build.build_profiles`).
+    config
+        Study settings.
+    progress
+        Called with a stage name and the fraction done.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``time``, ``contingency``, ``branch``, ``bus``: per (hour,
+        contingency) status, loadings, voltages, violations, islands, unserved
+        load and performance index; per element the worst case with its hour and
+        contingency.  Units in attrs, provenance and tier counts in the dataset
+        attrs.  Neither input is modified.
+
+    Raises
+    ------
+    InputError
+        If a month or the groups file is invalid.
+    """
+    config = config or ContingencyConfig()
+    report = progress or (lambda stage, done: None)
+    started = time.perf_counter()
+    profiles = select_hours(profiles, config.months)
+    report("setup", 0.0)
+    scr = prepare(params, inputs_from_profiles(params, profiles), config)
+    flags = _Flags()
+    n_c = len(scr.contingencies)
+    result = scr.sweep.run(
+        lambda j: flags.record(j, scr.post.state(scr.contingencies[j])),
+        n_c,
+        twins=scr.twins,
+        progress=lambda done: report("solve", done),
+    )
+    for j, (j0, _) in scr.twins.items():
+        flags.kg_share_lost[j] = flags.kg_share_lost[j0]
+        flags.islanded_buses[j] = flags.islanded_buses[j0]
+        flags.unserved[j] = flags.unserved[j0]
+        flags.export_lost[j] = flags.export_lost[j0]
+        flags.hvdc_capacity[j] = flags.hvdc_capacity[j0]
+        flags.hvdc_sent[j] = flags.hvdc_sent[j0]
+    report("assemble", 1.0)
+    ds = _assemble(params, profiles, scr, result, flags, config)
+    ds.attrs["wall_time_s"] = round(time.perf_counter() - started, 3)
+    ds.attrs["solver_time_s"] = round(scr.sweep.solver_s, 3)
+    ds.attrs["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return ds
+
+
+def _names(ids: list[str], index: npt.NDArray[np.int64]) -> npt.NDArray[np.str_]:
+    lookup = np.array([*ids, ""], dtype=object)
+    return np.asarray(lookup[np.where(index >= 0, index, len(ids))].astype(str))
+
+
+def _assemble(
+    params: GridParams,
+    profiles: xr.Dataset,
+    scr: Screening,
+    r: SweepResult,
+    flags: _Flags,
+    config: ContingencyConfig,
+) -> xr.Dataset:
+    net, ix = scr.built.net, scr.built.index
+    cs = scr.contingencies
+    n_c = len(cs)
+    time_ = profiles.time.values
+    branch_ids = ix.branch_ids
+    bus_ids = [str(b) for b in net.bus.name]
+    lim = config.limits
+    tc = ("time", "contingency")
+    ok = r.status == Status.CONVERGED
+    unserved = np.column_stack([flags.unserved[j] for j in range(n_c)])
+    export_lost = np.column_stack([flags.export_lost[j] for j in range(n_c)])
+    violations = r.thermal_violations + r.undervoltage_violations + r.overvoltage_violations
+    pi = r.pi_thermal + r.pi_voltage
+    n_twin_rows = len(scr.twins) * len(time_)
+    n_ac = int(r.solved.sum())
+    n_rows = r.status.size
+
+    def worst_by_element(
+        arr: npt.NDArray[np.float64], pick_max: bool
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.str_], npt.NDArray[np.datetime64]]:
+        vals = np.where(np.isnan(arr[:, :, 0]), -np.inf if pick_max else np.inf, arr[:, :, 0])
+        j = vals.argmax(axis=0) if pick_max else vals.argmin(axis=0)
+        e = np.arange(arr.shape[1])
+        value = arr[j, e, 0]
+        hour = arr[j, e, 1]
+        found = hour >= 0
+        cid = np.where(found, np.array([c.id for c in cs])[j], "")
+        when = np.where(found, time_[np.where(found, hour, 0).astype(int)], np.datetime64("NaT"))
+        return value, cid.astype(str), when
+
+    wl, wl_c, wl_t = worst_by_element(r.worst_loading, True)
+    wlo, wlo_c, wlo_t = worst_by_element(r.worst_vm_min, False)
+    whi, whi_c, whi_t = worst_by_element(r.worst_vm_max, True)
+    data = {
+        "status": (
+            tc,
+            r.status,
+            {
+                "units": "1",
+                "long_name": "load flow outcome",
+                "flag_values": [int(s) for s in Status],
+                "flag_meanings": " ".join(s.name.lower() for s in Status),
+            },
+        ),
+        "converged": (tc, ok, {"units": "1", "long_name": "post-contingency load flow converged"}),
+        "ac_solved": (
+            tc,
+            r.solved,
+            {
+                "units": "1",
+                "long_name": "row AC-solved (False: exact copy of an identical AC-solved row)",
+            },
+        ),
+        "max_loading_percent": (
+            tc,
+            r.max_loading_percent,
+            {"units": "%", "long_name": "highest branch loading"},
+        ),
+        "max_loading_branch": (
+            tc,
+            _names(branch_ids, r.max_loading_branch),
+            {"units": "1", "long_name": "most loaded branch"},
+        ),
+        "vm_min_pu": (
+            tc,
+            r.vm_min_pu,
+            {"units": "pu", "long_name": "lowest energised bus voltage"},
+        ),
+        "vm_min_bus": (
+            tc,
+            _names(bus_ids, r.vm_min_bus),
+            {"units": "1", "long_name": "bus of vm_min_pu"},
+        ),
+        "vm_max_pu": (tc, r.vm_max_pu, {"units": "pu", "long_name": "highest bus voltage"}),
+        "vm_max_bus": (
+            tc,
+            _names(bus_ids, r.vm_max_bus),
+            {"units": "1", "long_name": "bus of vm_max_pu"},
+        ),
+        "thermal_violations": (
+            tc,
+            r.thermal_violations.astype(np.int16),
+            {"units": "1", "long_name": "branches above the thermal limit"},
+        ),
+        "undervoltage_violations": (
+            tc,
+            r.undervoltage_violations.astype(np.int16),
+            {"units": "1", "long_name": "buses below vmin"},
+        ),
+        "overvoltage_violations": (
+            tc,
+            r.overvoltage_violations.astype(np.int16),
+            {"units": "1", "long_name": "buses above vmax"},
+        ),
+        "secure": (
+            tc,
+            ok & (violations == 0) & (unserved <= 1e-9),
+            {"units": "1", "long_name": "converged, within limits, no load lost"},
+        ),
+        "unserved_mw": (tc, unserved, {"units": "MW", "long_name": "load on islanded buses"}),
+        "export_lost_mw": (
+            tc,
+            export_lost,
+            {
+                "units": "MW",
+                "long_name": "export not delivered (runback, contract path, islanded offtake)",
+            },
+        ),
+        "performance_index": (
+            tc,
+            pi,
+            {
+                "units": "1",
+                "long_name": "Ejebe-Wollenberg performance index (n=2), thermal + voltage",
+            },
+        ),
+        "pi_thermal": (tc, r.pi_thermal, {"units": "1", "long_name": "thermal part of the index"}),
+        "pi_voltage": (tc, r.pi_voltage, {"units": "1", "long_name": "voltage part of the index"}),
+        "worst_loading_percent": (
+            ("contingency", "branch"),
+            r.worst_loading[:, :, 0],
+            {"units": "%", "long_name": "highest loading of each branch over the hours"},
+        ),
+        "worst_vm_min_pu": (
+            ("contingency", "bus"),
+            r.worst_vm_min[:, :, 0],
+            {"units": "pu", "long_name": "lowest voltage of each bus over the hours"},
+        ),
+        "worst_vm_max_pu": (
+            ("contingency", "bus"),
+            r.worst_vm_max[:, :, 0],
+            {"units": "pu", "long_name": "highest voltage of each bus over the hours"},
+        ),
+        "branch_worst_loading_percent": (
+            "branch",
+            wl,
+            {"units": "%", "long_name": "worst loading"},
+        ),
+        "branch_worst_contingency": (
+            "branch",
+            wl_c,
+            {"units": "1", "long_name": "cause of the worst loading"},
+        ),
+        "branch_worst_time": ("branch", wl_t, {"long_name": "hour of the worst loading"}),
+        "bus_worst_vm_min_pu": ("bus", wlo, {"units": "pu", "long_name": "lowest voltage"}),
+        "bus_worst_vm_min_contingency": (
+            "bus",
+            wlo_c,
+            {"units": "1", "long_name": "cause of the lowest voltage"},
+        ),
+        "bus_worst_vm_min_time": ("bus", wlo_t, {"long_name": "hour of the lowest voltage"}),
+        "bus_worst_vm_max_pu": ("bus", whi, {"units": "pu", "long_name": "highest voltage"}),
+        "bus_worst_vm_max_contingency": (
+            "bus",
+            whi_c,
+            {"units": "1", "long_name": "cause of the highest voltage"},
+        ),
+        "bus_worst_vm_max_time": ("bus", whi_t, {"long_name": "hour of the highest voltage"}),
+        "kg_share_lost": (
+            "contingency",
+            np.array([flags.kg_share_lost[j] for j in range(n_c)]),
+            {
+                "units": "1",
+                "long_name": "Kyrgyz share of the export cut off from the HVDC (contract path)",
+            },
+        ),
+        "hvdc_capacity_mw": (
+            "contingency",
+            np.array([flags.hvdc_capacity[j] for j in range(n_c)]),
+            {"units": "MW", "long_name": "HVDC rating with the poles left in service"},
+        ),
+        "hvdc_sent_mw": (
+            tc,
+            np.column_stack([flags.hvdc_sent[j] for j in range(n_c)]),
+            {"units": "MW", "long_name": "power sent into the HVDC after the runback"},
+        ),
+        "islanded_buses": (
+            "contingency",
+            np.array([flags.islanded_buses[j] for j in range(n_c)], dtype=np.int16),
+            {"units": "1", "long_name": "buses cut off from their area's slack"},
+        ),
+    }
+    ds = xr.Dataset(
+        data_vars=data,
+        coords={
+            "time": ("time", time_, profiles.time.attrs),
+            "contingency": [c.id for c in cs],
+            "contingency_kind": ("contingency", [c.kind.value for c in cs]),
+            "contingency_description": ("contingency", [c.description for c in cs]),
+            "branch": branch_ids,
+            "bus": bus_ids,
+        },
+    )
+    ds.attrs.update(
+        {
+            "title": "casa1000 contingency screening",
+            "casa1000_version": casa1000.__version__,
+            "variant": params.variant.value,
+            "parameter_hash": params_hash(params),
+            "profile_hash": hash_dataset(profiles),
+            "profile_year": str(profiles.attrs.get("year", "")),
+            "profile_hydrology": str(profiles.attrs.get("hydrology", "")),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "solver": (
+                f"lightsim2grid ScenarioSweepCPP Newton-Raphson (KLU) per synchronous area, "
+                f"max {MAX_ITER} iterations, tolerance {TOLERANCE_PU:g} pu"
+            ),
+            "thermal_limit_percent": lim.thermal_percent,
+            "vmin_pu": lim.vmin_pu,
+            "vmax_pu": lim.vmax_pu,
+            "nonconvergence_reasons": "; ".join(
+                f"{s.name.lower()}: {STATUS_REASON[s]}" for s in Status if s
+            ),
+            "cases_total": n_rows,
+            "cases_ac_solved": n_ac,
+            "cases_identical_copied": n_rows - n_ac - n_twin_rows,
+            "cases_symmetric_twin": n_twin_rows,
+            "cases_screened_linear": 0,
+            "area_rows_solved": r.rows_solved,
+        }
+    )
+    return ds
+
+
+def _hours_with(cond: xr.DataArray) -> npt.NDArray[np.int64]:
+    """Hours in which ``cond`` holds, per contingency."""
+    return np.asarray(cond.sum("time").values, dtype=np.int64)
+
+
+def contingency_table(ds: xr.Dataset) -> pd.DataFrame:
+    """One row per contingency: outcome counts and worst values over the hours.
+
+    Parameters
+    ----------
+    ds
+        A result of :func:`run_contingency`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by contingency ID; hours are counts of hours, powers [MW],
+        loadings [%], voltages [pu].
+    """
+    loading = ds.max_loading_percent
+    load_fill = loading.fillna(-np.inf)
+    t_arg = load_fill.argmax("time").values
+    vmin = ds.vm_min_pu.fillna(np.inf)
+    v_arg = vmin.argmin("time").values
+    c = np.arange(ds.sizes["contingency"])
+    table = pd.DataFrame(
+        {
+            "kind": ds.contingency_kind.values,
+            "description": ds.contingency_description.values,
+            "hours": ds.sizes["time"],
+            "ac_solved_hours": _hours_with(ds.ac_solved),
+            "nonconverged_hours": _hours_with(~ds.converged),
+            "thermal_violation_hours": _hours_with(ds.thermal_violations > 0),
+            "voltage_violation_hours": _hours_with(
+                (ds.undervoltage_violations + ds.overvoltage_violations) > 0
+            ),
+            "island_hours": _hours_with(ds.unserved_mw > 1e-9),
+            "insecure_hours": _hours_with(~ds.secure),
+            "max_unserved_mw": ds.unserved_mw.max("time").values,
+            "max_export_lost_mw": ds.export_lost_mw.max("time").values,
+            "worst_loading_percent": loading.max("time").values,
+            "worst_loading_branch": ds.max_loading_branch.values[t_arg, c],
+            "worst_loading_time": ds.time.values[t_arg],
+            "vm_min_pu": ds.vm_min_pu.min("time").values,
+            "vm_min_bus": ds.vm_min_bus.values[v_arg, c],
+            "vm_max_pu": ds.vm_max_pu.max("time").values,
+            "max_performance_index": ds.performance_index.max("time").values,
+            "mean_performance_index": ds.performance_index.mean("time").values,
+            "kg_share_lost": ds.kg_share_lost.values,
+        },
+        index=pd.Index(ds.contingency.values, name="contingency"),
+    )
+    return table
+
+
+def ranking(ds: xr.Dataset) -> pd.DataFrame:
+    """Contingencies from most to least severe.
+
+    Ordered by hours without convergence, then hours with any violation or lost
+    load, then the worst performance index (all descending); ``rank`` starts at 1.
+    """
+    table = contingency_table(ds)
+    table = table.drop(index=[i for i in table.index if i == "BASE"])
+    table = table.sort_values(
+        ["nonconverged_hours", "insecure_hours", "max_performance_index"],
+        ascending=False,
+        kind="stable",
+    )
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    return table
+
+
+def worst_per_element(ds: xr.Dataset) -> pd.DataFrame:
+    """Find the worst case of every branch and bus, with the hour and contingency causing it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``(element_type, element, quantity)``: ``loading_percent`` of each
+        branch, ``vm_min_pu`` and ``vm_max_pu`` of each bus, with ``value``,
+        ``limit``, ``violated``, ``time`` and ``contingency``.
+    """
+    lim = (ds.attrs["thermal_limit_percent"], ds.attrs["vmin_pu"], ds.attrs["vmax_pu"])
+    parts = [
+        pd.DataFrame(
+            {
+                "element_type": "branch",
+                "element": ds.branch.values,
+                "quantity": "loading_percent",
+                "value": ds.branch_worst_loading_percent.values,
+                "limit": lim[0],
+                "violated": ds.branch_worst_loading_percent.values > lim[0],
+                "time": ds.branch_worst_time.values,
+                "contingency": ds.branch_worst_contingency.values,
+            }
+        ),
+        pd.DataFrame(
+            {
+                "element_type": "bus",
+                "element": ds.bus.values,
+                "quantity": "vm_min_pu",
+                "value": ds.bus_worst_vm_min_pu.values,
+                "limit": lim[1],
+                "violated": ds.bus_worst_vm_min_pu.values < lim[1],
+                "time": ds.bus_worst_vm_min_time.values,
+                "contingency": ds.bus_worst_vm_min_contingency.values,
+            }
+        ),
+        pd.DataFrame(
+            {
+                "element_type": "bus",
+                "element": ds.bus.values,
+                "quantity": "vm_max_pu",
+                "value": ds.bus_worst_vm_max_pu.values,
+                "limit": lim[2],
+                "violated": ds.bus_worst_vm_max_pu.values > lim[2],
+                "time": ds.bus_worst_vm_max_time.values,
+                "contingency": ds.bus_worst_vm_max_contingency.values,
+            }
+        ),
+    ]
+    return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,202 @@
+"""Contingency screening: the issue's behaviours, runpp as oracle, invariants, tables, I/O."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from casa1000.errors import InputError
+from casa1000.grid.builder import build_net
+from casa1000.grid.params import GridParams
+from casa1000.profiles.build import build_profiles
+from casa1000.studies.contingency import (
+    ContingencyConfig,
+    contingency_table,
+    prepare,
+    ranking,
+    run_contingency,
+    worst_per_element,
+)
+from casa1000.studies.contingency_benchmark import benchmark_contingency
+from casa1000.studies.contingency_set import ContingencyKind, define_contingencies, load_groups
+from casa1000.studies.contingency_sweep import Status
+from casa1000.studies.post_contingency import inputs_from_profiles, share_by_participation
+from casa1000.studies.results_io import read_results, write_results
+from casa1000.studies.seasonal import schedule_from_profiles
+
+JULY = ContingencyConfig(months=(7,))
+
+
+@pytest.fixture(scope="module")
+def profiles() -> xr.Dataset:
+    return build_profiles(year=2027)
+
+
+@pytest.fixture(scope="module")
+def july(as_built: GridParams, profiles: xr.Dataset) -> xr.Dataset:
+    return run_contingency(as_built, profiles, JULY)
+
+
+def test_contingency_set_covers_every_circuit_unit_and_hvdc(as_built: GridParams) -> None:
+    built = build_net(as_built)
+    cs = define_contingencies(built)
+    ids = [c.id for c in cs]
+    assert ids[0] == "BASE" and len(set(ids)) == len(ids)
+    for b in built.index.line:
+        assert f"LINE:{b}" in ids
+    for b in built.index.trafo:
+        assert f"TRAFO:{b}" in ids
+    assert {"POLE:SANGTUDA_NOWSHERA", "BIPOLE:SANGTUDA_NOWSHERA", "UNIT:NUREK"} <= set(ids)
+    assert "UNIT:UCHKURGAN" not in ids  # 54 MW units are below the 100 MW default
+    groups = {c.id: c for c in cs if c.kind is ContingencyKind.GROUP}
+    assert groups["GROUP:AFGHAN_CORRIDOR"].branches == (
+        "SANGTUDA_PULEKHUMRI/1",
+        "SANGTUDA_PULEKHUMRI/2",
+    )
+    assert groups["GROUP:DATKA_SUGHD_TOKTOGUL_UNIT"].units == ("TOKTOGUL",)
+
+
+def test_bad_group_file_names_the_culprit(as_built: GridParams, tmp_path: Path) -> None:
+    bad = tmp_path / "groups.toml"
+    bad.write_text(
+        '[[group]]\nid = "X"\nbranches = ["NO_SUCH_LINE"]\nsource = "wiki_casa1000"\n'
+        'confidence = "H"\n'
+    )
+    with pytest.raises(InputError, match="NO_SUCH_LINE"):
+        load_groups(build_net(as_built), bad)
+
+
+def test_base_state_is_the_seasonal_dispatch(as_built: GridParams, profiles: xr.Dataset) -> None:
+    sub = profiles.isel(time=slice(4000, 4024))
+    ours = inputs_from_profiles(as_built, sub).schedule(as_built)
+    theirs = schedule_from_profiles(as_built, sub, np.ones(24))
+    assert np.array_equal(ours.plant_p_mw, theirs.plant_p_mw)
+    assert np.array_equal(ours.hvdc.p_ac_mw, theirs.hvdc.p_ac_mw)
+
+
+def test_participation_sharing_respects_limits() -> None:
+    p = np.array([[90.0, 10.0, 50.0]])
+    out = share_by_participation(
+        p, np.array([100.0]), np.array([True, True, False]), np.full(3, 100.0)
+    )
+    assert out.tolist() == [[100.0, 100.0, 50.0]]  # 10 MW left to the slack
+    out = share_by_participation(
+        p, np.array([-60.0]), np.array([True, True, True]), np.full(3, 100.0)
+    )
+    assert np.isclose(out.sum(), 90.0) and (out >= 0).all()
+
+
+def test_datka_sughd_cuts_the_kyrgyz_share(july: xr.Dataset, as_built: GridParams) -> None:
+    kg = as_built.contract.kyrgyzstan_share
+    assert bool(july.kg_share_lost.sel(contingency="LINE:DATKA_SUGHD"))
+    assert bool(july.kg_share_lost.sel(contingency="GROUP:DATKA_SUGHD_TOKTOGUL_UNIT"))
+    assert int(july.kg_share_lost.sum()) == 2
+    base_sent = july.hvdc_sent_mw.sel(contingency="BASE")
+    cut_sent = july.hvdc_sent_mw.sel(contingency="LINE:DATKA_SUGHD")
+    exporting = base_sent > 1
+    assert bool(exporting.any())
+    np.testing.assert_allclose(cut_sent[exporting], (1 - kg) * base_sent[exporting], rtol=1e-9)
+    lost = july.export_lost_mw.sel(contingency="LINE:DATKA_SUGHD")[exporting]
+    assert float(lost.min()) > 0.25 * float(base_sent[exporting].min())
+    row = contingency_table(july).loc["LINE:DATKA_SUGHD"]
+    assert bool(row.kg_share_lost) and row.max_export_lost_mw > 0
+
+
+def test_pole_outage_halves_the_hvdc(july: xr.Dataset) -> None:
+    cap = july.hvdc_capacity_mw
+    assert float(cap.sel(contingency="POLE:SANGTUDA_NOWSHERA")) == 0.5 * float(
+        cap.sel(contingency="BASE")
+    )
+    assert float(cap.sel(contingency="BIPOLE:SANGTUDA_NOWSHERA")) == 0.0
+    half = 0.5 * float(cap.sel(contingency="BASE"))
+    pole = july.hvdc_sent_mw.sel(contingency="POLE:SANGTUDA_NOWSHERA")
+    base = july.hvdc_sent_mw.sel(contingency="BASE")
+    assert float(pole.max()) <= half + 1e-9
+    np.testing.assert_allclose(pole, np.minimum(base, half), atol=1e-9)
+    assert float(july.hvdc_sent_mw.sel(contingency="BIPOLE:SANGTUDA_NOWSHERA").max()) == 0.0
+
+
+def test_islanding_counts_unserved_load(july: xr.Dataset, as_built: GridParams) -> None:
+    corridor = july.sel(contingency="GROUP:AFGHAN_CORRIDOR")
+    assert int(corridor.islanded_buses) == 2  # Pul-e-Khumri and Kabul
+    assert bool(corridor.converged.all())
+    # the whole Afghan offtake is lost with the corridor
+    af = as_built.contract.afghanistan_mw
+    assert float(corridor.unserved_mw.max()) == pytest.approx(af, rel=1e-9)
+    kemin = july.sel(contingency="TRAFO:KEMIN_T")
+    assert int(kemin.islanded_buses) == 1 and float(kemin.unserved_mw.min()) > 0
+    assert not bool(kemin.secure.any())
+    table = contingency_table(july)
+    assert table.loc["GROUP:AFGHAN_CORRIDOR", "island_hours"] > 0
+
+
+def test_non_convergent_case_is_reported(july: xr.Dataset) -> None:
+    one = july.sel(contingency="LINE:SANGTUDA_PULEKHUMRI/1")
+    diverged = one.status == Status.DIVERGED
+    assert bool(diverged.any()) and not bool(one.converged[diverged].any())
+    assert bool(one.max_loading_percent[diverged].isnull().all())
+    assert "did not converge" in july.attrs["nonconvergence_reasons"]
+    assert ranking(july).index[0].startswith("LINE:SANGTUDA_PULEKHUMRI")
+
+
+def test_batch_equals_runpp_on_sampled_hours(as_built: GridParams, profiles: xr.Dataset) -> None:
+    bench = benchmark_contingency(
+        as_built, profiles, JULY, fast_total_s=1.0, sample_hours=1, seed=3
+    )
+    assert bench.compared_cases > 50
+    assert bench.convergence_mismatches == 0
+    assert bench.max_dvm_pu <= 1e-6
+    assert bench.max_dp_mw <= 1e-3
+    assert bench.plain_total_s > 0 and "extrapolated" in " ".join(bench.lines())
+
+
+def test_outaged_branch_carries_no_flow(as_built: GridParams, profiles: xr.Dataset) -> None:
+    sub = profiles.isel(time=slice(4500, 4506))
+    scr = prepare(as_built, inputs_from_profiles(as_built, sub), ContingencyConfig())
+    cs = scr.contingencies
+    res = scr.sweep.run(
+        lambda j: scr.post.state(cs[j]), len(cs), twins=scr.twins, keep_elements=True
+    )
+    assert res.p_from_mw is not None and res.loading is not None
+    pos = {b: i for i, b in enumerate(scr.built.index.branch_ids)}
+    for j, c in enumerate(cs):
+        ok = res.status[:, j] == Status.CONVERGED
+        for b in c.branches:
+            assert np.all(res.p_from_mw[ok, j, pos[b]] == 0.0)
+            assert np.all(res.loading[ok, j, pos[b]] == 0.0)
+
+
+def test_tables_and_worst_cases_are_consistent(july: xr.Dataset) -> None:
+    table = contingency_table(july)
+    assert list(table.index) == list(july.contingency.values)
+    rank = ranking(july)
+    assert "BASE" not in rank.index and rank["rank"].tolist() == list(range(1, len(rank) + 1))
+    worst = worst_per_element(july)
+    assert len(worst) == july.sizes["branch"] + 2 * july.sizes["bus"]
+    # each branch's worst loading is the largest loading reported for it
+    for b in july.branch.values:
+        mine = july.max_loading_percent.where(july.max_loading_branch == b)
+        if bool(mine.notnull().any()):
+            assert (
+                float(mine.max()) <= float(july.branch_worst_loading_percent.sel(branch=b)) + 1e-9
+            )
+    overloaded = worst[(worst.quantity == "loading_percent") & worst.violated]
+    assert set(overloaded.contingency) <= set(july.contingency.values)
+    counts = july.attrs
+    assert (
+        counts["cases_total"]
+        == counts["cases_ac_solved"]
+        + counts["cases_identical_copied"]
+        + counts["cases_symmetric_twin"]
+    )
+
+
+def test_netcdf_round_trip(july: xr.Dataset, tmp_path: Path) -> None:
+    path = write_results(july, tmp_path / "contingency.nc")
+    back = read_results(path)
+    xr.testing.assert_identical(back.max_loading_percent, july.max_loading_percent)
+    assert back.attrs["title"] == "casa1000 contingency screening"
+    assert list(back.vm_min_bus.values[0]) == list(july.vm_min_bus.values[0])
