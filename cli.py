@@ -643,6 +643,10 @@ def study_transfer(
     groups: GroupsArg = None,
     min_unit_mw: MinUnitArg = 100.0,
     min_plant_mw: MinPlantArg = 1000.0,
+    direction: Annotated[
+        str,
+        typer.Option("--direction", help="total (PK + AF pro rata), pakistan or afghanistan."),
+    ] = "total",
     ceiling_mw: Annotated[
         float | None,
         typer.Option("--ceiling-mw", help="Largest export tried [MW] (default PK + AF contract)."),
@@ -657,17 +661,25 @@ def study_transfer(
     from rich.progress import Progress
     from rich.table import Table
 
+    from casa1000.errors import InputError
     from casa1000.studies.contingency_sweep import Limits
     from casa1000.studies.results_io import write_results
     from casa1000.studies.transfer_capability import (
         TransferConfig,
+        TransferDirection,
         limiter_summary,
         run_transfer,
         transfer_table,
     )
 
+    try:
+        chosen = TransferDirection(direction)
+    except ValueError:
+        allowed = ", ".join(d.value for d in TransferDirection)
+        raise InputError("--direction", "direction", direction, allowed) from None
     config = TransferConfig(
         months=_parse_months(months),
+        direction=chosen,
         limits=Limits(thermal_percent=thermal_limit, vmin_pu=vmin, vmax_pu=vmax),
         ceiling_mw=ceiling_mw,
         resolution_mw=resolution_mw,

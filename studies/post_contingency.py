@@ -81,7 +81,11 @@ class ScheduleInputs:
 
 
 def inputs_from_profiles(
-    params: GridParams, profiles: xr.Dataset, export_total_mw: FloatArray | None = None
+    params: GridParams,
+    profiles: xr.Dataset,
+    export_total_mw: FloatArray | None = None,
+    *,
+    shares: Mapping[str, float] | None = None,
 ) -> ScheduleInputs:
     """Schedule inputs of every hour of ``profiles``.
 
@@ -96,6 +100,9 @@ def inputs_from_profiles(
         contracted PK and AF capacities.  Without it, the profiles' available
         export split by each hour's contract, exactly as
         :func:`~casa1000.studies.seasonal.schedule_from_profiles` does.
+    shares
+        Offtaker -> fraction of ``export_total_mw`` it takes, instead of the
+        contract's pro-rata split (e.g. ``{"PK": 1.0, "AF": 0.0}``).
 
     Returns
     -------
@@ -107,7 +114,10 @@ def inputs_from_profiles(
         str(p): profiles.available_mw.sel(plant=p).values.astype(np.float64)
         for p in profiles.plant.values
     }
-    if export_total_mw is not None:
+    if export_total_mw is not None and shares is not None:
+        total_mw = np.asarray(export_total_mw, dtype=np.float64)
+        export = {o: total_mw * shares.get(o, 0.0) for o in OFFTAKERS}
+    elif export_total_mw is not None:
         export = split_export(params.contract, export_total_mw)
     else:
         contract = profiles.contract_mw.transpose("time", "offtaker")

@@ -39,7 +39,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -74,6 +74,17 @@ class Limiter(IntEnum):
     NONCONVERGENCE = 4
 
 
+class TransferDirection(StrEnum):
+    """Which offtake the transfer raises."""
+
+    TOTAL = "total"
+    """The whole CASA export, split pro rata to the PK and AF contracts."""
+    PAKISTAN = "pakistan"
+    """Only the export to Pakistan (no Afghan offtake)."""
+    AFGHANISTAN = "afghanistan"
+    """Only the Afghan offtake (nothing to Pakistan)."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class TransferConfig:
     """Settings of the transfer-capability study.
@@ -84,9 +95,12 @@ class TransferConfig:
         Months (1-12) to study; all by default.
     limits
         Thermal [%] and voltage [pu] limits.
+    direction
+        Which offtake the transfer raises.
     ceiling_mw
-        Largest export tried [MW, sending end]; the contracted PK plus AF
-        capacity (1,300 MW) by default.
+        Largest export tried [MW, sending end]; by default the contracted
+        capacity in that direction: PK plus AF 1,300 MW; to Pakistan alone the
+        HVDC rating; to Afghanistan alone its 300 MW contract.
     resolution_mw
         Width of the bisection interval at which refinement stops [MW].
     distribution_factor_cutoff
@@ -102,6 +116,7 @@ class TransferConfig:
 
     months: tuple[int, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    direction: TransferDirection = TransferDirection.TOTAL
     ceiling_mw: float | None = None
     resolution_mw: float = 10.0
     min_unit_mw: float = 100.0
@@ -128,11 +143,22 @@ class _Study:
         self.params = params
         self.profiles = profiles
         self.config = config
-        self.ceiling = config.ceiling_mw or (
-            params.contract.pakistan_mw + params.contract.afghanistan_mw
-        )
+        contract = params.contract
+        self.shares: dict[str, float] | None = {
+            TransferDirection.TOTAL: None,
+            TransferDirection.PAKISTAN: {"PK": 1.0, "AF": 0.0},
+            TransferDirection.AFGHANISTAN: {"PK": 0.0, "AF": 1.0},
+        }[config.direction]
+        default_ceiling = {
+            TransferDirection.TOTAL: contract.pakistan_mw + contract.afghanistan_mw,
+            TransferDirection.PAKISTAN: params.hvdc.rating_mw,
+            TransferDirection.AFGHANISTAN: contract.afghanistan_mw,
+        }[config.direction]
+        self.ceiling = config.ceiling_mw or default_ceiling
         hours = profiles.sizes["time"]
-        top = inputs_from_profiles(params, profiles, np.full(hours, self.ceiling))
+        top = inputs_from_profiles(
+            params, profiles, np.full(hours, self.ceiling), shares=self.shares
+        )
         self.built: BuiltNet = build_net(params, top.schedule(params), 0)
         self.batch = BatchAC(self.built)
         self.contingencies: tuple[Contingency, ...] = define_contingencies(
@@ -164,7 +190,9 @@ class _Study:
         self, hours: IntArray, export_mw: FloatArray, group: list[int]
     ) -> tuple[BoolArray, FloatArray, FloatArray]:
         """(rows, group) converged, (rows, group, branches) loading, (rows, group, buses) vm."""
-        inputs = inputs_from_profiles(self.params, self.profiles.isel(time=hours), export_mw)
+        inputs = inputs_from_profiles(
+            self.params, self.profiles.isel(time=hours), export_mw, shares=self.shares
+        )
         post = PostContingency(self.built, inputs)
         res = self.sweep.run(
             lambda j: post.state(self.contingencies[group[j]]),
@@ -456,6 +484,7 @@ def run_transfer(
             "profile_year": str(profiles.attrs.get("year", "")),
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "ceiling_mw": study.ceiling,
+            "direction": config.direction.value,
             "resolution_mw": config.resolution_mw,
             "thermal_limit_percent": lim.thermal_percent,
             "vmin_pu": lim.vmin_pu,

@@ -93,3 +93,16 @@ def test_tightening_a_limit_lowers_the_capability(
     after = tight.transfer_capability_mw.values
     assert np.all(after <= before + tight.attrs["resolution_mw"])
     assert after.mean() < before.mean()
+
+
+def test_pakistan_direction_is_not_capped_by_the_afghan_corridor(
+    as_built: GridParams, hours: xr.Dataset, transfer: xr.Dataset
+) -> None:
+    from casa1000.studies.transfer_capability import TransferDirection
+
+    pk = run_transfer(as_built, hours, TransferConfig(direction=TransferDirection.PAKISTAN))
+    assert pk.attrs["direction"] == "pakistan"
+    assert pk.attrs["ceiling_mw"] == as_built.hvdc.rating_mw
+    # with the 220 kV corridor out of the transfer, the HVDC carries far more
+    assert float(pk.transfer_capability_mw.mean()) > float(transfer.transfer_capability_mw.mean())
+    assert not any("PULEKHUMRI" in str(e) for e in pk.limiting_element.values)
