@@ -545,14 +545,13 @@ def study_contingency(
     from rich.progress import Progress
     from rich.table import Table
 
-    from casa1000.studies.contingency import (
-        ContingencyConfig,
+    from casa1000.studies.contingency import ContingencyConfig, run_contingency
+    from casa1000.studies.contingency_sweep import Limits
+    from casa1000.studies.contingency_tables import (
         contingency_table,
         ranking,
-        run_contingency,
         worst_per_element,
     )
-    from casa1000.studies.contingency_sweep import Limits
     from casa1000.studies.results_io import write_results
 
     config = ContingencyConfig(

@@ -12,17 +12,11 @@ from casa1000.errors import InputError
 from casa1000.grid.builder import build_net
 from casa1000.grid.params import GridParams
 from casa1000.profiles.build import build_profiles
-from casa1000.studies.contingency import (
-    ContingencyConfig,
-    contingency_table,
-    prepare,
-    ranking,
-    run_contingency,
-    worst_per_element,
-)
+from casa1000.studies.contingency import ContingencyConfig, prepare, run_contingency
 from casa1000.studies.contingency_benchmark import benchmark_contingency
 from casa1000.studies.contingency_set import ContingencyKind, define_contingencies, load_groups
 from casa1000.studies.contingency_sweep import Status
+from casa1000.studies.contingency_tables import contingency_table, ranking, worst_per_element
 from casa1000.studies.post_contingency import inputs_from_profiles, share_by_participation
 from casa1000.studies.results_io import read_results, write_results
 from casa1000.studies.seasonal import schedule_from_profiles

@@ -1,0 +1,136 @@
+"""Summary tables of a contingency study: per contingency, ranking, worst case per element.
+
+Pure functions of the dataset written by
+:func:`casa1000.studies.contingency.run_contingency`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import xarray as xr
+
+
+def _hours_with(cond: xr.DataArray) -> npt.NDArray[np.int64]:
+    """Hours in which ``cond`` holds, per contingency."""
+    return np.asarray(cond.sum("time").values, dtype=np.int64)
+
+
+def contingency_table(ds: xr.Dataset) -> pd.DataFrame:
+    """One row per contingency: outcome counts and worst values over the hours.
+
+    Parameters
+    ----------
+    ds
+        A result of :func:`run_contingency`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by contingency ID; hours are counts of hours, powers [MW],
+        loadings [%], voltages [pu].
+    """
+    loading = ds.max_loading_percent
+    load_fill = loading.fillna(-np.inf)
+    t_arg = load_fill.argmax("time").values
+    vmin = ds.vm_min_pu.fillna(np.inf)
+    v_arg = vmin.argmin("time").values
+    c = np.arange(ds.sizes["contingency"])
+    table = pd.DataFrame(
+        {
+            "kind": ds.contingency_kind.values,
+            "description": ds.contingency_description.values,
+            "hours": ds.sizes["time"],
+            "ac_solved_hours": _hours_with(ds.ac_solved),
+            "nonconverged_hours": _hours_with(~ds.converged),
+            "thermal_violation_hours": _hours_with(ds.thermal_violations > 0),
+            "voltage_violation_hours": _hours_with(
+                (ds.undervoltage_violations + ds.overvoltage_violations) > 0
+            ),
+            "island_hours": _hours_with(ds.unserved_mw > 1e-9),
+            "insecure_hours": _hours_with(~ds.secure),
+            "max_unserved_mw": ds.unserved_mw.max("time").values,
+            "max_export_lost_mw": ds.export_lost_mw.max("time").values,
+            "worst_loading_percent": loading.max("time").values,
+            "worst_loading_branch": ds.max_loading_branch.values[t_arg, c],
+            "worst_loading_time": ds.time.values[t_arg],
+            "vm_min_pu": ds.vm_min_pu.min("time").values,
+            "vm_min_bus": ds.vm_min_bus.values[v_arg, c],
+            "vm_max_pu": ds.vm_max_pu.max("time").values,
+            "max_performance_index": ds.performance_index.max("time").values,
+            "mean_performance_index": ds.performance_index.mean("time").values,
+            "kg_share_lost": ds.kg_share_lost.values,
+        },
+        index=pd.Index(ds.contingency.values, name="contingency"),
+    )
+    return table
+
+
+def ranking(ds: xr.Dataset) -> pd.DataFrame:
+    """Contingencies from most to least severe.
+
+    Ordered by hours without convergence, then hours with any violation or lost
+    load, then the worst performance index (all descending); ``rank`` starts at 1.
+    """
+    table = contingency_table(ds)
+    table = table.drop(index=[i for i in table.index if i == "BASE"])
+    table = table.sort_values(
+        ["nonconverged_hours", "insecure_hours", "max_performance_index"],
+        ascending=False,
+        kind="stable",
+    )
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    return table
+
+
+def worst_per_element(ds: xr.Dataset) -> pd.DataFrame:
+    """Find the worst case of every branch and bus, with the hour and contingency causing it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``(element_type, element, quantity)``: ``loading_percent`` of each
+        branch, ``vm_min_pu`` and ``vm_max_pu`` of each bus, with ``value``,
+        ``limit``, ``violated``, ``time`` and ``contingency``.
+    """
+    lim = (ds.attrs["thermal_limit_percent"], ds.attrs["vmin_pu"], ds.attrs["vmax_pu"])
+    parts = [
+        pd.DataFrame(
+            {
+                "element_type": "branch",
+                "element": ds.branch.values,
+                "quantity": "loading_percent",
+                "value": ds.branch_worst_loading_percent.values,
+                "limit": lim[0],
+                "violated": ds.branch_worst_loading_percent.values > lim[0],
+                "time": ds.branch_worst_time.values,
+                "contingency": ds.branch_worst_contingency.values,
+            }
+        ),
+        pd.DataFrame(
+            {
+                "element_type": "bus",
+                "element": ds.bus.values,
+                "quantity": "vm_min_pu",
+                "value": ds.bus_worst_vm_min_pu.values,
+                "limit": lim[1],
+                "violated": ds.bus_worst_vm_min_pu.values < lim[1],
+                "time": ds.bus_worst_vm_min_time.values,
+                "contingency": ds.bus_worst_vm_min_contingency.values,
+            }
+        ),
+        pd.DataFrame(
+            {
+                "element_type": "bus",
+                "element": ds.bus.values,
+                "quantity": "vm_max_pu",
+                "value": ds.bus_worst_vm_max_pu.values,
+                "limit": lim[2],
+                "violated": ds.bus_worst_vm_max_pu.values > lim[2],
+                "time": ds.bus_worst_vm_max_time.values,
+                "contingency": ds.bus_worst_vm_max_contingency.values,
+            }
+        ),
+    ]
+    return pd.concat(parts, ignore_index=True)
