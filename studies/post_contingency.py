@@ -47,6 +47,7 @@ from casa1000.grid.params import GridParams
 from casa1000.grid.schedule import OFFTAKERS, SUPPLIERS, Schedule, make_schedule, split_export
 from casa1000.studies.batch_ac import Injections, injections_from_schedule
 from casa1000.studies.contingency_set import Contingency
+from casa1000.studies.seasonal import export_by_offtaker
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -120,17 +121,7 @@ def inputs_from_profiles(
     elif export_total_mw is not None:
         export = split_export(params.contract, export_total_mw)
     else:
-        contract = profiles.contract_mw.transpose("time", "offtaker")
-        total = contract.sum("offtaker").values
-        share = np.divide(
-            contract.values,
-            total[:, None],
-            out=np.zeros_like(contract.values),
-            where=total[:, None] > 0,
-        )
-        offtakers = list(contract.offtaker.values)
-        avail = profiles.export_available_total_mw.values
-        export = {o: avail * share[:, offtakers.index(o)] for o in OFFTAKERS}
+        export = export_by_offtaker(profiles)
     return ScheduleInputs(demand_mw=demand, export_mw=export, available_mw=available)
 
 

@@ -126,6 +126,36 @@ def select_hours(profiles: xr.Dataset, months: tuple[int, ...]) -> xr.Dataset:
     return selected
 
 
+def export_by_offtaker(
+    profiles: xr.Dataset, export_factor: npt.ArrayLike = 1.0
+) -> dict[str, FloatArray]:
+    """Split each hour's available export, scaled, pro rata to that hour's contracts.
+
+    Parameters
+    ----------
+    profiles
+        Hourly profiles (``export_available_total_mw``, ``contract_mw``).
+    export_factor
+        (hours,) or scalar fraction of the available export to use [-].
+
+    Returns
+    -------
+    dict
+        ``{"PK": (hours,), "AF": (hours,)}`` export at the sending end [MW].
+    """
+    contract = profiles.contract_mw.transpose("time", "offtaker")
+    total_contract = contract.sum("offtaker").values
+    share = np.divide(
+        contract.values,
+        total_contract[:, None],
+        out=np.zeros_like(contract.values),
+        where=total_contract[:, None] > 0,
+    )
+    export_total = profiles.export_available_total_mw.values * np.asarray(export_factor)
+    offtakers = list(contract.offtaker.values)
+    return {o: export_total * share[:, offtakers.index(o)] for o in OFFTAKERS}
+
+
 def schedule_from_profiles(
     params: GridParams, profiles: xr.Dataset, export_factor: FloatArray
 ) -> Schedule:
@@ -136,17 +166,7 @@ def schedule_from_profiles(
     """
     plants = list(profiles.plant.values)
     demand = profiles.demand_mw
-    contract = profiles.contract_mw.transpose("time", "offtaker")
-    total_contract = contract.sum("offtaker").values
-    share = np.divide(
-        contract.values,
-        total_contract[:, None],
-        out=np.zeros_like(contract.values),
-        where=total_contract[:, None] > 0,
-    )
-    export_total = profiles.export_available_total_mw.values * export_factor
-    offtakers = list(contract.offtaker.values)
-    export = {o: export_total * share[:, offtakers.index(o)] for o in OFFTAKERS}
+    export = export_by_offtaker(profiles, export_factor)
     available = {p: profiles.available_mw.sel(plant=p).values for p in plants}
     return make_schedule(
         params,
