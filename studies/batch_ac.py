@@ -1,12 +1,12 @@
 """Many AC load flows of one network at once: the fast path of every study.
 
 Each synchronous area becomes its own lightsim2grid model (lightsim2grid solves a
-single island with a single slack), and the hours -- or hour x contingency rows
--- are solved by its C++ batch classes: ``InjectionSweepCPP`` for independent
-rows (each started from the same voltage, so one non-convergent hour cannot
-spoil the next) and ``ScenarioSweepCPP`` when rows also drop branches.  Results
-come back in pandapower's element order, so they compare one to one with
-``pandapower.runpp``, the oracle (see ``tests/studies/test_batch_ac.py``).
+single island with a single slack), and the hours are solved by its C++
+``InjectionSweepCPP``: independent rows, each started from the same voltage, so
+one non-convergent hour cannot spoil the next.  (Hour x contingency rows are
+solved by :mod:`casa1000.studies.contingency_sweep` on the same area models.)
+Results come back in pandapower's element order, so they compare one to one
+with ``pandapower.runpp``, the oracle (see ``tests/studies/test_seasonal.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 MAX_ITER = 30
 TOLERANCE_PU = 1e-10
+"""Newton-Raphson limits of every batch: the seasonal rows and the contingency rows alike."""
 THREADS = 2
 
 
@@ -51,8 +52,6 @@ class BatchResult:
 
     converged: BoolArray
     """(rows,) every area of the row converged."""
-    area_converged: BoolArray
-    """(rows, areas) per area."""
     vm_pu: FloatArray
     va_degree: FloatArray
     p_from_mw: FloatArray
@@ -61,10 +60,8 @@ class BatchResult:
     q_to_mvar: FloatArray
     loading_percent: FloatArray
     ext_p_mw: FloatArray
-    """(rows, ext_grids) slack injections."""
+    """(rows, ext_grids) slack injections, from the flows leaving each slack bus."""
     iterations: npt.NDArray[np.int32]
-    energized: BoolArray
-    """(rows, buses) bus supplied (False for a bus islanded by the row's outage)."""
 
     @property
     def pl_mw(self) -> FloatArray:
@@ -121,13 +118,28 @@ class BatchAC:
         self.areas = [self._area(full, name, bus_area) for name in self.area_names]
         self.n_line = len(net.line)
         self.n_trafo = len(net.trafo)
-        self.line_vn_kv = net.bus.vn_kv.to_numpy()[[self.bus_pos[b] for b in net.line.from_bus]]
-        self.line_from = np.array([self.bus_pos[b] for b in net.line.from_bus])
-        self.line_to = np.array([self.bus_pos[b] for b in net.line.to_bus])
-        self.line_imax_ka = (net.line.max_i_ka * net.line.df * net.line.parallel).to_numpy()
-        self.trafo_hv = np.array([self.bus_pos[b] for b in net.trafo.hv_bus])
-        self.trafo_lv = np.array([self.bus_pos[b] for b in net.trafo.lv_bus])
-        self.trafo_sn = (net.trafo.sn_mva * net.trafo.parallel).to_numpy()
+        line_from = self._ends("line", "from_bus")
+        self.geometry = BranchGeometry(
+            line_from=line_from,
+            line_to=self._ends("line", "to_bus"),
+            line_vn_kv=net.bus.vn_kv.to_numpy()[line_from],
+            line_imax_ka=(net.line.max_i_ka * net.line.df * net.line.parallel).to_numpy(),
+            trafo_hv=self._ends("trafo", "hv_bus"),
+            trafo_lv=self._ends("trafo", "lv_bus"),
+            trafo_sn_mva=(net.trafo.sn_mva * net.trafo.parallel).to_numpy(),
+        )
+        self.branch_from = np.concatenate([line_from, self.geometry.trafo_hv])
+        self.branch_to = np.concatenate([self.geometry.line_to, self.geometry.trafo_lv])
+        self.load_bus = self._ends("load", "bus")
+        self.gen_bus = self._ends("gen", "bus")
+        self.sgen_bus = self._ends("sgen", "bus")
+
+    @property
+    def rating_mva(self) -> FloatArray:
+        """Thermal rating of every branch, lines then trafos [MVA]."""
+        g = self.geometry
+        lines = np.sqrt(3.0) * g.line_vn_kv * g.line_imax_ka
+        return np.concatenate([lines, g.trafo_sn_mva])
 
     def _area(self, full: Any, name: str, bus_area: npt.NDArray[np.str_]) -> _Area:
         net = self.net
@@ -179,33 +191,13 @@ class BatchAC:
         )
         return ends
 
-    def base_injections(self, rows: int) -> Injections:
-        """Injections of the built network repeated over ``rows`` rows."""
-        net = self.net
-
-        def tile(values: Any) -> FloatArray:
-            return np.tile(np.asarray(values, dtype=np.float64), (rows, 1))
-
-        return Injections(
-            gen_p_mw=tile(net.gen.p_mw * net.gen.in_service),
-            sgen_p_mw=tile(net.sgen.p_mw * net.sgen.in_service),
-            load_p_mw=tile(net.load.p_mw * net.load.in_service),
-            load_q_mvar=tile(net.load.q_mvar * net.load.in_service),
-        )
-
-    def solve(
-        self, inj: Injections, *, outages: BoolArray | None = None, threads: int = THREADS
-    ) -> BatchResult:
+    def solve(self, inj: Injections, *, threads: int = THREADS) -> BatchResult:
         """Solve every row.
 
         Parameters
         ----------
         inj
             Injections per row.
-        outages
-            Optional (rows, branches) mask of branches (lines then trafos) to take
-            out of service in that row; islands it creates are left de-energised
-            (their buses read NaN and ``energized`` False).
         threads
             Worker threads of the C++ batch.
 
@@ -214,7 +206,7 @@ class BatchAC:
         BatchResult
             Voltages, flows, loadings and slack injections for every row.
         """
-        from lightsim2grid.lightsim2grid_cpp import InjectionSweepCPP, ScenarioSweepCPP
+        from lightsim2grid.lightsim2grid_cpp import InjectionSweepCPP
 
         rows = inj.rows
         n_br = self.n_line + self.n_trafo
@@ -224,7 +216,6 @@ class BatchAC:
         ext_p = np.full((rows, len(self.net.ext_grid)), np.nan)
         area_ok = np.zeros((rows, len(self.areas)), dtype=bool)
         iterations = np.zeros(rows, dtype=np.int32)
-        energized = np.zeros((rows, self.n_bus), dtype=bool)
         n_ext = len(self.net.ext_grid)
         gens = np.ascontiguousarray(
             np.column_stack([inj.gen_p_mw, np.zeros((rows, n_ext))]), dtype=np.float64
@@ -234,13 +225,7 @@ class BatchAC:
         loads_q = np.ascontiguousarray(inj.load_q_mvar, dtype=np.float64)
         for k, area in enumerate(self.areas):
             br_idx = np.concatenate([area.line, self.n_line + area.trafo])
-            if outages is not None and outages[:, br_idx].any():
-                sweep = ScenarioSweepCPP(area.model)
-                sweep.handle_disconnected_grid = True
-                sweep.set_contingency_lines(np.ascontiguousarray(outages[:, : self.n_line]))
-                sweep.set_contingency_trafos(np.ascontiguousarray(outages[:, self.n_line :]))
-            else:
-                sweep = InjectionSweepCPP(area.model)
+            sweep = InjectionSweepCPP(area.model)
             sweep.nb_thread = threads
             sweep.modify_gen_p(gens)
             if sgens.shape[1]:
@@ -250,73 +235,110 @@ class BatchAC:
             sweep.compute(area.v0, MAX_ITER, TOLERANCE_PU)
             ok = np.asarray(sweep.converged_mask(), dtype=bool)
             volt = np.asarray(sweep.get_voltages())[:, area.bus]
-            live = ok[:, None] & (np.abs(volt) > 0)
-            vm[:, area.bus] = np.where(live, np.abs(volt), np.nan)
-            va[:, area.bus] = np.where(live, np.rad2deg(np.angle(volt)), np.nan)
-            energized[:, area.bus] = live
-            res = np.asarray(sweep.compute_branch_results())[:, br_idx, :]
-            branch[:, br_idx, :] = np.where(ok[:, None, None], res, np.nan)
+            vm[:, area.bus] = np.where(ok[:, None], np.abs(volt), np.nan)
+            va[:, area.bus] = np.where(ok[:, None], np.rad2deg(np.angle(volt)), np.nan)
+            res = np.asarray(sweep.compute_branch_results())
+            branch[:, br_idx, :] = np.where(ok[:, None, None], res[:, br_idx, :], np.nan)
             area_ok[:, k] = ok
             iterations = np.maximum(iterations, np.asarray(sweep.get_row_nb_iter()).ravel())
-            ext_p[:, area.ext] = self._slack(area, inj, res, ok, live)[:, None]
-        return self._result(area_ok, vm, va, branch, ext_p, iterations, energized)
-
-    def _slack(
-        self, area: _Area, inj: Injections, res: FloatArray, ok: BoolArray, live: BoolArray
-    ) -> FloatArray:
-        """Slack injection = losses + load - generation of the energised part of the area."""
-        net = self.net
-        bus_live = np.zeros((inj.rows, self.n_bus), dtype=bool)
-        bus_live[:, area.bus] = live  # live is (rows, area buses)
-        load_bus = np.array([self.bus_pos[b] for b in net.load.bus.iloc[area.load]], dtype=int)
-        gen_bus = np.array([self.bus_pos[b] for b in net.gen.bus.iloc[area.gen]], dtype=int)
-        sgen_bus = np.array([self.bus_pos[b] for b in net.sgen.bus.iloc[area.sgen]], dtype=int)
-        load = (inj.load_p_mw[:, area.load] * bus_live[:, load_bus]).sum(axis=1)
-        gen = (inj.gen_p_mw[:, area.gen] * bus_live[:, gen_bus]).sum(axis=1)
-        gen += (inj.sgen_p_mw[:, area.sgen] * bus_live[:, sgen_bus]).sum(axis=1)
-        losses = np.nansum(res[:, :, 0] + res[:, :, 2], axis=1)
-        return np.where(ok, losses + load - gen, np.nan)
-
-    def _result(
-        self,
-        area_ok: BoolArray,
-        vm: FloatArray,
-        va: FloatArray,
-        branch: FloatArray,
-        ext_p: FloatArray,
-        iterations: npt.NDArray[np.int32],
-        energized: BoolArray,
-    ) -> BatchResult:
-        nl = self.n_line
-        p_from, q_from, p_to, q_to = (branch[:, :, i] for i in range(4))
-        s_from = np.hypot(p_from, q_from)
-        s_to = np.hypot(p_to, q_to)
-        sqrt3 = np.sqrt(3.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            i_from = s_from[:, :nl] / (sqrt3 * vm[:, self.line_from] * self.line_vn_kv)
-            i_to = s_to[:, :nl] / (sqrt3 * vm[:, self.line_to] * self.line_vn_kv)
-            line_loading = 100 * np.fmax(i_from, i_to) / self.line_imax_ka
-            tr_loading = 100 * np.fmax(
-                s_from[:, nl:] / (vm[:, self.trafo_hv] * self.trafo_sn),
-                s_to[:, nl:] / (vm[:, self.trafo_lv] * self.trafo_sn),
-            )
-        loading = np.nan_to_num(np.column_stack([line_loading, tr_loading]), nan=0.0)
+        for e, bus in enumerate(self.net.ext_grid.bus):
+            ext_p[:, e] = self._slack(self.bus_pos[bus], inj, branch)
         converged: BoolArray = np.asarray(area_ok.all(axis=1), dtype=bool)
-        loading = np.where(converged[:, None], loading, np.nan)
+        p_from, q_from, p_to, q_to = (branch[:, :, i] for i in range(4))
         return BatchResult(
             converged=converged,
-            area_converged=area_ok,
             vm_pu=vm,
             va_degree=va,
             p_from_mw=p_from,
             q_from_mvar=q_from,
             p_to_mw=p_to,
             q_to_mvar=q_to,
-            loading_percent=loading,
+            loading_percent=branch_loading(self.geometry, branch, vm, converged),
             ext_p_mw=ext_p,
             iterations=iterations,
-            energized=energized,
         )
+
+    def _slack(self, bus: int, inj: Injections, branch: FloatArray) -> FloatArray:
+        """Slack injection from the solved flows: what leaves its bus plus the bus's own net load.
+
+        Computed from the branch flows rather than from the area's losses, so the
+        area balance (generation + slack - load - losses) is a real check.
+        """
+        leaving = branch[:, self.branch_from == bus, 0].sum(axis=1)
+        leaving += branch[:, self.branch_to == bus, 2].sum(axis=1)
+        at_bus = self.load_bus == bus
+        load = inj.load_p_mw[:, at_bus].sum(axis=1)
+        gen = inj.gen_p_mw[:, self.gen_bus == bus].sum(axis=1)
+        gen += inj.sgen_p_mw[:, self.sgen_bus == bus].sum(axis=1)
+        return np.asarray(leaving + load - gen, dtype=np.float64)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BranchGeometry:
+    """What turns branch flows into loadings: end buses (positions in ``vm``) and ratings."""
+
+    line_from: npt.NDArray[np.int64]
+    line_to: npt.NDArray[np.int64]
+    line_vn_kv: FloatArray
+    line_imax_ka: FloatArray
+    trafo_hv: npt.NDArray[np.int64]
+    trafo_lv: npt.NDArray[np.int64]
+    trafo_sn_mva: FloatArray
+
+    def subset(
+        self, lines: npt.NDArray[np.int64], trafos: npt.NDArray[np.int64], bus_map: dict[int, int]
+    ) -> BranchGeometry:
+        """Geometry of some lines and trafos, with bus positions renumbered by ``bus_map``."""
+
+        def renumber(ends: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+            return np.array([bus_map[int(b)] for b in ends], dtype=np.int64)
+
+        return BranchGeometry(
+            line_from=renumber(self.line_from[lines]),
+            line_to=renumber(self.line_to[lines]),
+            line_vn_kv=self.line_vn_kv[lines],
+            line_imax_ka=self.line_imax_ka[lines],
+            trafo_hv=renumber(self.trafo_hv[trafos]),
+            trafo_lv=renumber(self.trafo_lv[trafos]),
+            trafo_sn_mva=self.trafo_sn_mva[trafos],
+        )
+
+
+def branch_loading(
+    geom: BranchGeometry, branch: FloatArray, vm: FloatArray, good: BoolArray
+) -> FloatArray:
+    """Compute the loading of lines (current vs ``max_i_ka``) and trafos (as pandapower) [%].
+
+    Parameters
+    ----------
+    geom
+        End buses and ratings; lines first, then trafos, as along ``branch``.
+    branch
+        (rows, branches, 4) P/Q at side 1 and side 2 [MW], [Mvar].
+    vm
+        (rows, buses) voltage magnitudes [pu] indexed by ``geom``'s bus positions.
+    good
+        (rows,) rows that converged; the others read NaN.
+
+    Returns
+    -------
+    numpy.ndarray
+        (rows, branches) loading [%]; 0 for a branch out of service.
+    """
+    nl = geom.line_from.size
+    s_from = np.hypot(branch[:, :, 0], branch[:, :, 1])
+    s_to = np.hypot(branch[:, :, 2], branch[:, :, 3])
+    sqrt3 = np.sqrt(3.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        i_from = s_from[:, :nl] / (sqrt3 * vm[:, geom.line_from] * geom.line_vn_kv)
+        i_to = s_to[:, :nl] / (sqrt3 * vm[:, geom.line_to] * geom.line_vn_kv)
+        line = 100 * np.fmax(i_from, i_to) / geom.line_imax_ka
+        trafo = 100 * np.fmax(
+            s_from[:, nl:] / (vm[:, geom.trafo_hv] * geom.trafo_sn_mva),
+            s_to[:, nl:] / (vm[:, geom.trafo_lv] * geom.trafo_sn_mva),
+        )
+    loading = np.nan_to_num(np.column_stack([line, trafo]), nan=0.0)
+    return np.where(good[:, None], loading, np.nan)
 
 
 def injections_from_schedule(built: BuiltNet, schedule: Any) -> Injections:

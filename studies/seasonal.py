@@ -271,21 +271,25 @@ def run_seasonal(
     reason = np.where((reason == 0) & converter_cut, CurtailReason.CONVERTER, reason).astype(
         np.int8
     )
-    ds = _assemble(params, built, profiles, schedule, result, factor, reason, first.converged)
+    ds = _assemble(
+        params, batch, profiles, schedule, result, factor, reason, first.converged, config
+    )
     report("done", 1.0)
     return ds
 
 
 def _assemble(
     params: GridParams,
-    built: BuiltNet,
+    batch: BatchAC,
     profiles: xr.Dataset,
     schedule: Schedule,
     result: BatchResult,
     factor: FloatArray,
     reason: npt.NDArray[np.int8],
     converged_at_schedule: npt.NDArray[np.bool_],
+    config: SeasonalConfig,
 ) -> xr.Dataset:
+    built = batch.built
     net, ix = built.net, built.index
     time = profiles.time.values
     bus_ids = list(net.bus.name)
@@ -315,13 +319,14 @@ def _assemble(
     ac_losses = np.where(result.converged[:, None], ac_losses, np.nan)
     ext_area = [areas_of[b] for b in net.bus.name.loc[net.ext_grid.bus]]
     external = np.column_stack([result.ext_p_mw[:, ext_area.index(name)] for name in area_names])
-    ds_line = branch_ids.index("DATKA_SUGHD") if "DATKA_SUGHD" in branch_ids else None
-    datka_sughd = result.p_from_mw[:, ds_line] if ds_line is not None else np.zeros(len(time))
+    # every circuit of the Kyrgyz-Tajik tie (one, unless an override adds circuits)
+    tie = [i for i, b in enumerate(branch_ids) if ix.line_parent.get(b) == "DATKA_SUGHD"]
+    datka_sughd = result.p_from_mw[:, tie].sum(axis=1)
     vmin = net.bus.min_vm_pu.to_numpy()
     vmax = net.bus.max_vm_pu.to_numpy()
     with np.errstate(invalid="ignore"):
         v_viol = ((result.vm_pu < vmin) | (result.vm_pu > vmax)).sum(axis=1)
-        t_viol = (result.loading_percent > 100.0 + 1e-6).sum(axis=1)
+        t_viol = (result.loading_percent > config.loading_limit_percent + 1e-6).sum(axis=1)
     reason_text = np.where(result.converged, "", "Newton-Raphson did not converge")
     ds = xr.Dataset(
         data_vars={
@@ -485,7 +490,7 @@ def _assemble(
             "thermal_violations": (
                 ("time",),
                 t_viol,
-                {"units": "1", "long_name": "branches loaded above 100 %"},
+                {"units": "1", "long_name": "branches loaded above the thermal limit"},
             ),
             "export_factor": (
                 ("time",),
@@ -506,7 +511,11 @@ def _assemble(
             "bus_vn_kv": ("bus", net.bus.vn_kv.to_numpy()),
             "bus_area": ("bus", [areas_of[b] for b in bus_ids]),
             "branch_area": ("branch", branch_area),
-            "branch_rating_mva": ("branch", _branch_rating_mva(built)),
+            "branch_rating_mva": ("branch", batch.rating_mva),
+            "branch_parent": (
+                "branch",
+                [ix.line_parent.get(b, ix.trafo_parent.get(b, b)) for b in branch_ids],
+            ),
         },
     )
     ds["balance_mismatch_mw"] = _balance(
@@ -533,13 +542,6 @@ def _branch_from_bus(built: BuiltNet) -> list[str]:
     net = built.net
     names = net.bus.name
     return [*names.loc[net.line.from_bus].tolist(), *names.loc[net.trafo.hv_bus].tolist()]
-
-
-def _branch_rating_mva(built: BuiltNet) -> FloatArray:
-    net = built.net
-    vn = net.bus.vn_kv.loc[net.line.from_bus].to_numpy()
-    line = np.sqrt(3.0) * vn * net.line.max_i_ka.to_numpy() * net.line.parallel.to_numpy()
-    return np.concatenate([line, net.trafo.sn_mva.to_numpy()])
 
 
 def _balance(

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from casa1000.errors import StudyError
+
 MWH_PER_GWH = 1000.0
 
 
@@ -26,7 +28,10 @@ def monthly_summary(ds: xr.Dataset) -> pd.DataFrame:
         thermal violations, hours that did not converge and curtailed hours.
     """
     month = ds.time.dt.month
-    rating_ds = float(ds.branch_rating_mva.sel(branch="DATKA_SUGHD"))
+    tie = ds.branch_parent == "DATKA_SUGHD"
+    if not bool(tie.any()):
+        raise StudyError("the result has no Datka-Sughd line; its utilisation cannot be reported")
+    rating_ds = float(ds.branch_rating_mva.where(tie).sum())
     hvdc_rating = float(ds.attrs.get("hvdc_rating_mw", np.nan))
     hvdc_loss = ds.hvdc_line_loss_mw + ds.converter_loss_mw.sum("terminal")
     frame = pd.DataFrame(

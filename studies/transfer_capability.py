@@ -172,7 +172,7 @@ class _Study:
         self.sweep = ContingencySweep(self.batch, config.limits, threads=config.threads)
         self.n_branch = self.sweep.n_branch
         b = self.batch
-        self.rating_mva = np.concatenate([np.sqrt(3.0) * b.line_vn_kv * b.line_imax_ka, b.trafo_sn])
+        self.rating_mva = b.rating_mva
         self.rows_solved = 0
         n = len(self.contingencies)
         size = max(config.group_size, 2)
