@@ -49,6 +49,14 @@ class HydrologyOption(StrEnum):
     WET = "wet"
 
 
+class DirectionOption(StrEnum):
+    """Transfer directions offered on the command line."""
+
+    TOTAL = "total"
+    PAKISTAN = "pakistan"
+    AFGHANISTAN = "afghanistan"
+
+
 class ExportFormatOption(StrEnum):
     """Export formats offered on the command line."""
 
@@ -339,10 +347,12 @@ MonthsArg = Annotated[
 OutDirArg = Annotated[Path, typer.Option("--out", help="Output folder.")]
 
 
-def _read_profiles(path: Path) -> Any:
+def _read_profiles(path: Path, converter_limit_mw: float | None = None) -> Any:
     from casa1000.profiles.io import read_profiles_csv, read_profiles_netcdf
 
-    return read_profiles_csv(path) if path.suffix.lower() == ".csv" else read_profiles_netcdf(path)
+    if path.suffix.lower() == ".csv":
+        return read_profiles_csv(path, converter_limit_mw=converter_limit_mw)
+    return read_profiles_netcdf(path)
 
 
 @profiles_app.command("build")
@@ -401,15 +411,35 @@ def _parse_months(text: str | None) -> tuple[int, ...]:
     if not text:
         return ()
     months: list[int] = []
-    try:
-        for part in text.split(","):
-            lo, _, hi = part.partition("-")
-            months += list(range(int(lo), int(hi or lo) + 1))
-    except ValueError:
-        raise InputError(
-            "--months", "months", text, "month numbers such as 5-9 or 1,7,12"
-        ) from None
+    allowed = "month numbers 1 to 12 such as 5-9 or 1,7,12 (ranges ascending)"
+    for part in text.split(","):
+        lo, dash, hi = (x.strip() for x in part.partition("-"))
+        try:
+            first, last = int(lo), int(hi if dash else lo)
+        except ValueError:
+            raise InputError("--months", "months", text, allowed) from None
+        if first > last or not (first >= 1 and last <= 12):
+            raise InputError("--months", "months", text, allowed)
+        months += list(range(first, last + 1))
     return tuple(months)
+
+
+def _output_folder(out: Path) -> Path:
+    """Check before a long study that its results can be written to ``out``."""
+    from casa1000.errors import InputError
+
+    if out.exists() and not out.is_dir():
+        raise InputError("--out", "out", str(out), "a folder (this is a file)")
+    return out
+
+
+def _write_table(table: Any, path: Path, *, index: bool = True) -> Path:
+    """Write a summary table as CSV atomically."""
+    from casa1000.grid.atomic import atomic_output
+
+    with atomic_output(path) as tmp:
+        table.to_csv(tmp, index=index)
+    return path
 
 
 def _study_inputs(
@@ -423,9 +453,9 @@ def _study_inputs(
     from casa1000.profiles.build import build_profiles
 
     params = _params(variant, scenario, sets)
-    if profiles is not None:
-        return params, _read_profiles(profiles)
     limit = params.hvdc.rating_mw
+    if profiles is not None:
+        return params, _read_profiles(profiles, converter_limit_mw=limit)
     return params, build_profiles(year=year, hydrology=hydrology.value, converter_limit_mw=limit)
 
 
@@ -469,6 +499,7 @@ def study_seasonal(
     from casa1000.studies.seasonal import SeasonalConfig, run_seasonal
     from casa1000.studies.seasonal_summary import monthly_summary
 
+    _output_folder(out)
     config = SeasonalConfig(months=_parse_months(months), curtail=not no_curtail)
     console = Console()
     with Progress(console=console, transient=True) as bar:
@@ -494,7 +525,7 @@ def study_seasonal(
                 cells.append(f"{value:.1f}" if col.endswith("_percent") else f"{value:.0f}")
         table.add_row(*cells)
     console.print(table)
-    summary.to_csv(out / "seasonal_summary.csv")
+    _write_table(summary, out / "seasonal_summary.csv")
     console.print(f"wrote {path} and {out / 'seasonal_summary.csv'}")
 
 
@@ -554,6 +585,11 @@ def study_contingency(
     )
     from casa1000.studies.results_io import write_results
 
+    _output_folder(out)
+    if benchmark < 0:
+        from casa1000.errors import InputError
+
+        raise InputError("--benchmark", "benchmark", benchmark, "0 (off) or a number of hours")
     config = ContingencyConfig(
         months=_parse_months(months),
         limits=Limits(thermal_percent=thermal_limit, vmin_pu=vmin, vmax_pu=vmax),
@@ -611,8 +647,8 @@ def study_contingency(
                 cells.append(f"{value:.3f}" if col == "vm_min_pu" else f"{value:.1f}")
         table.add_row(*cells)
     console.print(table)
-    contingency_table(ds).to_csv(out / "contingency_table.csv")
-    worst_per_element(ds).to_csv(out / "contingency_worst_elements.csv", index=False)
+    _write_table(contingency_table(ds), out / "contingency_table.csv")
+    _write_table(worst_per_element(ds), out / "contingency_worst_elements.csv", index=False)
     tables = f"{out / 'contingency_table.csv'} and {out / 'contingency_worst_elements.csv'}"
     console.print(f"wrote {path}, {tables}")
     if benchmark:
@@ -643,9 +679,9 @@ def study_transfer(
     min_unit_mw: MinUnitArg = 100.0,
     min_plant_mw: MinPlantArg = 1000.0,
     direction: Annotated[
-        str,
+        DirectionOption,
         typer.Option("--direction", help="total (PK + AF pro rata), pakistan or afghanistan."),
-    ] = "total",
+    ] = DirectionOption.TOTAL,
     ceiling_mw: Annotated[
         float | None,
         typer.Option("--ceiling-mw", help="Largest export tried [MW] (default PK + AF contract)."),
@@ -660,7 +696,6 @@ def study_transfer(
     from rich.progress import Progress
     from rich.table import Table
 
-    from casa1000.errors import InputError
     from casa1000.studies.contingency_sweep import Limits
     from casa1000.studies.results_io import write_results
     from casa1000.studies.transfer_capability import (
@@ -671,14 +706,10 @@ def study_transfer(
         transfer_table,
     )
 
-    try:
-        chosen = TransferDirection(direction)
-    except ValueError:
-        allowed = ", ".join(d.value for d in TransferDirection)
-        raise InputError("--direction", "direction", direction, allowed) from None
+    _output_folder(out)
     config = TransferConfig(
         months=_parse_months(months),
-        direction=chosen,
+        direction=TransferDirection(direction.value),
         limits=Limits(thermal_percent=thermal_limit, vmin_pu=vmin, vmax_pu=vmax),
         ceiling_mw=ceiling_mw,
         resolution_mw=resolution_mw,
@@ -722,8 +753,8 @@ def study_transfer(
     console.print(table)
     limiters = limiter_summary(ds)
     console.print(limiters.head(top).to_string())
-    transfer_table(ds).to_csv(out / "transfer_table.csv")
-    limiters.to_csv(out / "transfer_limiters.csv")
+    _write_table(transfer_table(ds), out / "transfer_table.csv")
+    _write_table(limiters, out / "transfer_limiters.csv")
     console.print(f"wrote {path}, {out / 'transfer_table.csv'} and {out / 'transfer_limiters.csv'}")
 
 
@@ -735,11 +766,15 @@ def study_benchmark(
     year: YearArg = 2027,
 ) -> None:
     """Time the seasonal fast path against a plain pandapower runpp loop (same run)."""
+    from casa1000.errors import InputError
     from casa1000.profiles.build import build_profiles
     from casa1000.studies.benchmark import benchmark_seasonal
 
+    if sample < 1:
+        raise InputError("--sample", "sample", sample, "at least 1 hour")
     params = _params(variant, None, None)
-    result = benchmark_seasonal(params, build_profiles(year=year), sample_hours=sample)
+    profiles = build_profiles(year=year, converter_limit_mw=params.hvdc.rating_mw)
+    result = benchmark_seasonal(params, profiles, sample_hours=sample)
     for line in result.lines():
         typer.echo(line)
 

@@ -8,6 +8,8 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from casa1000.errors import InputError
+
 
 @contextlib.contextmanager
 def atomic_output(path: Path | str) -> Iterator[Path]:
@@ -28,11 +30,23 @@ def atomic_output(path: Path | str) -> Iterator[Path]:
     'done'
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            str(target), "folder", str(target.parent), f"a writable folder ({exc.strerror})"
+        ) from None
+    if target.is_dir():
+        raise InputError(str(target), "file", str(target), "a file name, not a folder")
     temporary = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}{target.suffix}")
     try:
         yield temporary
-        os.replace(temporary, target)
+        try:
+            os.replace(temporary, target)
+        except OSError as exc:
+            raise InputError(
+                str(target), "file", str(target), f"a writable file ({exc.strerror})"
+            ) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()

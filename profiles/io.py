@@ -66,7 +66,7 @@ def write_profiles_netcdf(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
     ds
         Profile dataset; it is validated first.
     path
-        Target file; its folder must exist.
+        Target file; missing folders are created.
 
     Returns
     -------
@@ -126,7 +126,7 @@ def write_profiles_csv(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
     ds
         Profile dataset; it is validated first.
     path
-        Target file; its folder must exist.
+        Target file; missing folders are created.
 
     Returns
     -------

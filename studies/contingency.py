@@ -21,7 +21,8 @@ Severity.  The performance index of a row is, after Ejebe and Wollenberg [1]_,
 with ``n = 2``, ``L`` the branch loading against the thermal limit,
 ``V_mid``/``ΔV`` the middle/half-width of the voltage band; a row that does not
 converge has no index and ranks above every index.  Contingencies are ranked by
-hours without convergence, then hours with a violation, then worst index.
+hours without convergence, then insecure hours (a violation or unserved load),
+then worst index.
 
 References
 ----------

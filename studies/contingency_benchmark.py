@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import xarray as xr
 
 from casa1000.grid.builder import BuiltNet
@@ -68,6 +69,21 @@ class ContingencyBenchmark:
         ]
 
 
+def _in_service_by_params(built: BuiltNet) -> dict[str, npt.NDArray[np.bool_]]:
+    """In-service flags the parameters give each table (an outage only removes more)."""
+    params, ix, net = built.params, built.index, built.net
+    lines = {ln.id: ln.in_service for ln in params.lines}
+    trafos = {t.id: t.in_service for t in params.trafos}
+    plants = {p.id: p.in_service for p in params.plants}
+    shunts = {s.id: s.in_service and lines.get(s.line or "", True) for s in params.shunts}
+    return {
+        "line": np.array([lines[ix.line_parent[str(n)]] for n in net.line.name], dtype=bool),
+        "trafo": np.array([trafos[ix.trafo_parent[str(n)]] for n in net.trafo.name], dtype=bool),
+        "gen": np.array([plants[str(n)] for n in net.gen.name], dtype=bool),
+        "shunt": np.array([shunts[str(n)] for n in net.shunt.name], dtype=bool),
+    }
+
+
 def apply_state(built: BuiltNet, state: PostState, row: int) -> None:
     """Write row ``row`` of a post-contingency state into ``built.net`` (in place).
 
@@ -77,15 +93,17 @@ def apply_state(built: BuiltNet, state: PostState, row: int) -> None:
     """
     net = built.net
     inj = state.inj
+    # what the parameters put out of service stays out; the state only removes more
+    live = _in_service_by_params(built)
     net.gen["p_mw"] = inj.gen_p_mw[row]
     net.sgen["p_mw"] = inj.sgen_p_mw[row]
     net.load["p_mw"] = inj.load_p_mw[row]
     net.load["q_mvar"] = inj.load_q_mvar[row]
     n_line = len(net.line)
-    net.line["in_service"] = ~state.branch_out[:n_line]
-    net.trafo["in_service"] = ~state.branch_out[n_line:]
-    net.gen["in_service"] = ~state.gen_out
-    shunt_on = np.ones(len(net.shunt), dtype=bool)
+    net.line["in_service"] = live["line"] & ~state.branch_out[:n_line]
+    net.trafo["in_service"] = live["trafo"] & ~state.branch_out[n_line:]
+    net.gen["in_service"] = live["gen"] & ~state.gen_out
+    shunt_on = live["shunt"].copy()
     shunt_on[list(state.shunts_out)] = False
     net.shunt["in_service"] = shunt_on
 

@@ -157,8 +157,16 @@ def load_groups(built: BuiltNet, groups_file: Path | None = None) -> tuple[Conti
     variant = built.params.variant.value
     groups: list[Contingency] = []
     seen: set[str] = set()
-    for k, raw in enumerate(data.get("group", [])):
+    entries = data.get("group", [])
+    if not isinstance(entries, list):
+        raise InputError(where, "group", type(entries).__name__, "an array of [[group]] tables")
+    for k, raw in enumerate(entries):
         at = f"{where} group {k + 1}"
+        if not isinstance(raw, dict):
+            raise InputError(at, "group", raw, "a [[group]] table")
+        for key in ("branches", "units", "plants"):
+            if not isinstance(raw.get(key, []), list):
+                raise InputError(at, key, raw[key], 'a list of ids, e.g. ["DATKA_SUGHD"]')
         gid = raw.get("id")
         if not isinstance(gid, str) or not gid or gid in seen:
             raise InputError(at, "id", gid, "a unique non-empty string")

@@ -2,8 +2,8 @@
 
 Each synchronous area is solved on its own by lightsim2grid's
 ``ScenarioSweepCPP`` (Newton-Raphson, KLU, ``handle_disconnected_grid``) in
-chunks of rows; a row is one hour of one contingency.  Two exact savings keep it
-fast, and neither is a screen:
+chunks of rows; a row is one hour of one contingency.  Three exact savings keep it
+fast, and none is a screen:
 
 * a row whose injections and topology *in an area* are those of the base case
   (a unit outage in an hour its plant is idle, an HVDC outage while nothing is
@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from casa1000.errors import InputError
 from casa1000.studies.batch_ac import BatchAC, Injections, branch_loading
 from casa1000.studies.post_contingency import PostState
 
@@ -68,6 +69,19 @@ class Limits:
     thermal_percent: float = 100.0
     vmin_pu: float = 0.90
     vmax_pu: float = 1.10
+
+    def __post_init__(self) -> None:
+        if not 0 < self.thermal_percent <= 1000:
+            raise InputError(
+                "--thermal-limit", "thermal_percent", self.thermal_percent, "0 < limit <= 1000 %"
+            )
+        if not 0 < self.vmin_pu < self.vmax_pu < 2:
+            raise InputError(
+                "--vmin/--vmax",
+                "voltage band",
+                (self.vmin_pu, self.vmax_pu),
+                "0 < vmin < vmax < 2 pu",
+            )
 
 
 class Status(IntEnum):

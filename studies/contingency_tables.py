@@ -54,7 +54,12 @@ def contingency_table(ds: xr.Dataset) -> pd.DataFrame:
             "max_export_lost_mw": ds.export_lost_mw.max("time").values,
             "worst_loading_percent": loading.max("time").values,
             "worst_loading_branch": ds.max_loading_branch.values[t_arg, c],
-            "worst_loading_time": ds.time.values[t_arg],
+            # a contingency that never converges has no worst hour
+            "worst_loading_time": np.where(
+                loading.notnull().any("time").values,
+                ds.time.values[t_arg],
+                np.datetime64("NaT"),
+            ),
             "vm_min_pu": ds.vm_min_pu.min("time").values,
             "vm_min_bus": ds.vm_min_bus.values[v_arg, c],
             "vm_max_pu": ds.vm_max_pu.max("time").values,

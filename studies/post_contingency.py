@@ -333,8 +333,7 @@ class PostContingency:
                     gen_p, after[zone] - shares[zone] * base_sent, eligible, self.gen_pmax
                 )
         gen_out = np.zeros(len(self.gen_names), dtype=bool)
-        lost = np.zeros(hours)
-        lost_area: list[str] = []
+        lost: dict[str, FloatArray] = {}
         excluded = np.zeros(len(self.gen_names), dtype=bool)
         for pid, whole in [*((u, False) for u in c.units), *((p, True) for p in c.plants)]:
             plant = self.plant[pid]
@@ -344,16 +343,17 @@ class PostContingency:
                 gen_p[:, j] -= drop
                 gen_out[j] |= whole
                 excluded[j] = True
-                lost_area.append(str(self.gen_area[j]))
+                area = str(self.gen_area[j])
             else:
                 j = self.sgen_names.index(pid)
                 drop = sgen_p[:, j].copy() if whole else np.minimum(sgen_p[:, j], plant.unit_mw)
                 sgen_p[:, j] -= drop
-                lost_area.append(self.bus_area[self.bus_names.index(plant.bus)])
-            lost = lost + drop
-        for area in dict.fromkeys(lost_area):
+                area = self.bus_area[self.bus_names.index(plant.bus)]
+            lost[area] = lost.get(area, np.zeros(hours)) + drop
+        # each area's plants make up what that area lost, and only that
+        for area, lost_mw in lost.items():
             eligible = self.gen_live & ~excluded & (self.gen_area == area)
-            gen_p = share_by_participation(gen_p, lost, eligible, self.gen_pmax)
+            gen_p = share_by_participation(gen_p, lost_mw, eligible, self.gen_pmax)
         # loads on islanded buses are unserved; the batch solver drops them with their island
         dead_load = island[self.load_bus]
         unserved = (load_p[:, dead_load & self.ordinary_load]).sum(axis=1)

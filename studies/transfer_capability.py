@@ -11,9 +11,9 @@ limits only if the transfer moves it -- its distribution factor
 ``distribution_factor_cutoff`` -- and then only beyond the larger of its limit
 and its loading at zero export; a bus voltage likewise only beyond the band
 widened to its zero-export value.  A case that does not converge at zero export,
-or load islanded by the outage itself, is counted (``preexisting_violations``)
-but does not limit the transfer.  These rules are monotone: a tighter limit
-never raises the capability.
+is counted (``preexisting_violations``) but does not limit the transfer; load
+islanded by the outage is not a transfer limit either (see the contingency
+study).  These rules are monotone: a tighter limit never raises the capability.
 
 Method (tiers):
 
@@ -48,6 +48,7 @@ import pandas as pd
 import xarray as xr
 
 import casa1000
+from casa1000.errors import InputError
 from casa1000.grid.builder import BuiltNet, build_net
 from casa1000.grid.params import GridParams
 from casa1000.studies.batch_ac import BatchAC
@@ -127,6 +128,16 @@ class TransferConfig:
     threads: int = 2
     group_size: int = 12
 
+    def __post_init__(self) -> None:
+        if self.ceiling_mw is not None and not self.ceiling_mw > 0:
+            raise InputError("--ceiling-mw", "ceiling_mw", self.ceiling_mw, "an export > 0 MW")
+        if not self.resolution_mw > 0:
+            raise InputError(
+                "--resolution-mw", "resolution_mw", self.resolution_mw, "a step > 0 MW"
+            )
+        if self.group_size < 2:
+            raise InputError("group_size", "group_size", self.group_size, "2 or more")
+
 
 @dataclass(kw_only=True)
 class _Level:
@@ -154,7 +165,7 @@ class _Study:
             TransferDirection.PAKISTAN: params.hvdc.rating_mw,
             TransferDirection.AFGHANISTAN: contract.afghanistan_mw,
         }[config.direction]
-        self.ceiling = config.ceiling_mw or default_ceiling
+        self.ceiling = default_ceiling if config.ceiling_mw is None else config.ceiling_mw
         hours = profiles.sizes["time"]
         top = inputs_from_profiles(
             params, profiles, np.full(hours, self.ceiling), shares=self.shares
@@ -175,7 +186,7 @@ class _Study:
         self.rating_mva = b.rating_mva
         self.rows_solved = 0
         n = len(self.contingencies)
-        size = max(config.group_size, 2)
+        size = config.group_size
         self.groups = [[0, *range(lo, min(n, lo + size - 1))] for lo in range(1, n, size - 1)]
 
     def _group_twins(self, group: list[int]) -> dict[int, Twin]:

@@ -191,3 +191,22 @@ def test_netcdf_round_trip(july: xr.Dataset, tmp_path: Path) -> None:
     xr.testing.assert_identical(back.max_loading_percent, july.max_loading_percent)
     assert back.attrs["title"] == "casa1000 contingency screening"
     assert list(back.vm_min_bus.values[0]) == list(july.vm_min_bus.values[0])
+
+
+def test_oracle_keeps_elements_the_parameters_took_out(
+    as_built: GridParams, profiles: xr.Dataset
+) -> None:
+    from casa1000.grid.overrides import apply_overrides
+    from casa1000.studies.contingency_benchmark import apply_state
+    from casa1000.studies.post_contingency import PostContingency, inputs_from_profiles
+
+    params = apply_overrides(as_built, {"line.SUGHD_DUSHANBE.in_service": "false"}, where="test")
+    inputs = inputs_from_profiles(params, profiles.isel(time=[4500]))
+    built = build_net(params, inputs.schedule(params), 0)
+    post = PostContingency(built, inputs)
+    cs = define_contingencies(built)
+    state = post.state(next(c for c in cs if c.id == "LINE:DATKA_SUGHD"))
+    apply_state(built, state, 0)
+    in_service = dict(zip(built.net.line.name, built.net.line.in_service, strict=True))
+    assert not in_service["SUGHD_DUSHANBE"] and not in_service["DATKA_SUGHD"]
+    assert in_service["REGAR_SANGTUDA"]
