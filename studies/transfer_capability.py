@@ -23,11 +23,12 @@ Method (tiers):
    smallest crossing over elements and contingencies is the estimate, with its
    limiting element and contingency (FCITC-style).
 2. **AC verification** -- base case and every contingency are AC-solved at the
-   estimate of every hour.  Hours that pass are done.
-3. **Refinement** -- an hour that fails is bisected between its last secure and
-   first insecure export with full AC N-1 at each step until the interval is
-   narrower than ``resolution_mw``; the limiting element and contingency are
-   then those of the first insecure export.
+   estimate of every hour, and, where it passes, one ``resolution_mw`` above it.
+   Hours secure at the estimate and insecure one step above are done.
+3. **Refinement** -- an hour that fails at its estimate is bisected downwards,
+   one still secure above it upwards (up to the ceiling), with full AC N-1 at
+   each step until the interval is narrower than ``resolution_mw``; the limiting
+   element and contingency are then those of the first insecure export.
 
 A case that does not converge at a tried export (but did at zero) makes it
 insecure.
@@ -378,8 +379,21 @@ def run_transfer(
     lo = np.where(failed, 0.0, estimate)
     hi = np.where(failed, estimate, np.inf)
     _note(failed, check, lim_c, lim_e, lim_k)
-    # tier 3: bisection of the hours the estimate did not clear
-    refine = np.flatnonzero(failed)
+    # an estimate that passes is only a lower bound: probe one step above it, and
+    # climb by bisection where that is still secure
+    climbing = np.zeros(hours, dtype=bool)
+    probe_h = np.flatnonzero(~failed & (estimate + config.resolution_mw <= study.ceiling))
+    if probe_h.size:
+        report("probe", 0.0)
+        probe = estimate[probe_h] + config.resolution_mw
+        up = study.level(probe_h, probe, zero)
+        secure_up = ~np.asarray(up.insecure.any(axis=1), dtype=bool)
+        climb = probe_h[secure_up]
+        lo[climb] = probe[secure_up]
+        hi[climb] = study.ceiling
+        climbing[climb] = True
+    # tier 3: bisection of the hours the estimate did not settle
+    refine = np.flatnonzero(failed | climbing)
     steps = 0
     while refine.size and steps < 20:
         steps += 1
@@ -393,8 +407,8 @@ def run_transfer(
         _note(bad, res, sub_c, sub_e, sub_k)
         lim_c[refine], lim_e[refine], lim_k[refine] = sub_c, sub_e, sub_k
         refine = refine[(hi[refine] - lo[refine]) > config.resolution_mw]
-    capability = np.where(failed, lo, capability)
-    tier[failed] = 3
+    capability = np.where(failed | climbing, lo, capability)
+    tier[failed | climbing] = 3
     refine_rows = study.rows_solved - linear_rows - verify_rows
     report("done", 1.0)
 
