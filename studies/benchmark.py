@@ -8,7 +8,6 @@ sample doubles as an accuracy check of the fast path against ``runpp``.
 
 from __future__ import annotations
 
-import resource
 import time
 from dataclasses import dataclass
 
@@ -68,6 +67,10 @@ class BenchmarkResult:
 
 def peak_memory_mb() -> float:
     """Peak resident memory of this process so far [MB] (Linux ru_maxrss is in kB)."""
+    try:
+        import resource
+    except ImportError:  # not on Windows: report unknown rather than fail a study
+        return float("nan")
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 

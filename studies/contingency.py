@@ -32,7 +32,6 @@ References
 
 from __future__ import annotations
 
-import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ import casa1000
 from casa1000.grid.builder import BuiltNet, build_net
 from casa1000.grid.params import GridParams
 from casa1000.studies.batch_ac import BatchAC
+from casa1000.studies.benchmark import peak_memory_mb
 from casa1000.studies.contingency_set import Contingency, ContingencyKind, define_contingencies
 from casa1000.studies.contingency_sweep import (
     MAX_ITER,
@@ -248,7 +248,7 @@ def run_contingency(
     ds = _assemble(params, profiles, scr, result, flags, config)
     ds.attrs["wall_time_s"] = round(time.perf_counter() - started, 3)
     ds.attrs["solver_time_s"] = round(scr.sweep.solver_s, 3)
-    ds.attrs["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    ds.attrs["peak_memory_mb"] = round(peak_memory_mb(), 1)
     return ds
 
 
