@@ -35,14 +35,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import xarray as xr
 
-import casa1000
 from casa1000.grid.builder import BuiltNet, build_net
 from casa1000.grid.params import GridParams
 from casa1000.studies.batch_ac import BatchAC
@@ -64,7 +62,7 @@ from casa1000.studies.post_contingency import (
     ScheduleInputs,
     inputs_from_profiles,
 )
-from casa1000.studies.seasonal import hash_dataset, params_hash, select_hours
+from casa1000.studies.seasonal import provenance, select_hours
 
 Progress = Callable[[str, float], None]
 """Callback receiving a stage name and the fraction done."""
@@ -458,16 +456,9 @@ def _assemble(
             "bus": bus_ids,
         },
     )
+    ds.attrs.update(provenance("casa1000 contingency screening", params, profiles))
     ds.attrs.update(
         {
-            "title": "casa1000 contingency screening",
-            "casa1000_version": casa1000.__version__,
-            "variant": params.variant.value,
-            "parameter_hash": params_hash(params),
-            "profile_hash": hash_dataset(profiles),
-            "profile_year": str(profiles.attrs.get("year", "")),
-            "profile_hydrology": str(profiles.attrs.get("hydrology", "")),
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "solver": (
                 f"lightsim2grid ScenarioSweepCPP Newton-Raphson (KLU) per synchronous area, "
                 f"max {MAX_ITER} iterations, tolerance {TOLERANCE_PU:g} pu"

@@ -86,6 +86,36 @@ def hash_dataset(ds: xr.Dataset) -> str:
     return digest.hexdigest()[:16]
 
 
+def provenance(title: str, params: GridParams, profiles: xr.Dataset) -> dict[str, object]:
+    """Attributes every study result carries: what made it, from which inputs, when.
+
+    Parameters
+    ----------
+    title
+        The study's title; it starts with ``casa1000``, which
+        :func:`~casa1000.studies.results_io.read_results` checks.
+    params, profiles
+        The inputs, identified by hashes.
+
+    Returns
+    -------
+    dict
+        Title, package version, variant, parameter and profile hashes, profile year
+        and hydrology, creation time (UTC) and the HVDC rating.
+    """
+    return {
+        "title": title,
+        "casa1000_version": casa1000.__version__,
+        "variant": params.variant.value,
+        "parameter_hash": params_hash(params),
+        "profile_hash": hash_dataset(profiles),
+        "profile_year": str(profiles.attrs.get("year", "")),
+        "profile_hydrology": str(profiles.attrs.get("hydrology", "")),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "hvdc_rating_mw": params.hvdc.rating_mw,
+    }
+
+
 def params_hash(params: GridParams) -> str:
     """Short SHA-256 of the parameters (their repr, without provenance)."""
     text = repr(
@@ -521,20 +551,8 @@ def _assemble(
     ds["balance_mismatch_mw"] = _balance(
         built, ds, injections_from_schedule(built, schedule), area_names
     )
-    ds.attrs.update(
-        {
-            "title": "casa1000 seasonal transfer study",
-            "casa1000_version": casa1000.__version__,
-            "variant": params.variant.value,
-            "parameter_hash": params_hash(params),
-            "profile_hash": hash_dataset(profiles),
-            "profile_year": str(profiles.attrs.get("year", "")),
-            "profile_hydrology": str(profiles.attrs.get("hydrology", "")),
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "solver": "lightsim2grid InjectionSweepCPP (Newton-Raphson), per synchronous area",
-            "hvdc_rating_mw": params.hvdc.rating_mw,
-        }
-    )
+    ds.attrs.update(provenance("casa1000 seasonal transfer study", params, profiles))
+    ds.attrs["solver"] = "lightsim2grid InjectionSweepCPP (Newton-Raphson), per synchronous area"
     return ds
 
 

@@ -39,7 +39,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import IntEnum, StrEnum
 from pathlib import Path
 
@@ -48,7 +47,6 @@ import numpy.typing as npt
 import pandas as pd
 import xarray as xr
 
-import casa1000
 from casa1000.errors import InputError
 from casa1000.grid.builder import BuiltNet, build_net
 from casa1000.grid.params import GridParams
@@ -57,7 +55,7 @@ from casa1000.studies.contingency import find_twins
 from casa1000.studies.contingency_set import Contingency, define_contingencies
 from casa1000.studies.contingency_sweep import ContingencySweep, Limits, Status, Twin
 from casa1000.studies.post_contingency import PostContingency, inputs_from_profiles
-from casa1000.studies.seasonal import hash_dataset, params_hash, select_hours
+from casa1000.studies.seasonal import provenance, select_hours
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -499,15 +497,9 @@ def run_transfer(
             "contingency_kind": ("contingency", [c.kind.value for c in cs]),
         },
     )
+    ds.attrs.update(provenance("casa1000 secure transfer capability", params, profiles))
     ds.attrs.update(
         {
-            "title": "casa1000 secure transfer capability",
-            "casa1000_version": casa1000.__version__,
-            "variant": params.variant.value,
-            "parameter_hash": params_hash(params),
-            "profile_hash": hash_dataset(profiles),
-            "profile_year": str(profiles.attrs.get("year", "")),
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "ceiling_mw": study.ceiling,
             "direction": config.direction.value,
             "resolution_mw": config.resolution_mw,
