@@ -196,14 +196,17 @@ class _Study:
             if j in local and j0 in local
         }
 
-    def solve(
-        self, hours: IntArray, export_mw: FloatArray, group: list[int]
-    ) -> tuple[BoolArray, FloatArray, FloatArray]:
-        """(rows, group) converged, (rows, group, branches) loading, (rows, group, buses) vm."""
+    def post(self, hours: IntArray, export_mw: FloatArray) -> PostContingency:
+        """Post-contingency states of ``hours`` at ``export_mw``, built once per export level."""
         inputs = inputs_from_profiles(
             self.params, self.profiles.isel(time=hours), export_mw, shares=self.shares
         )
-        post = PostContingency(self.built, inputs)
+        return PostContingency(self.built, inputs)
+
+    def solve(
+        self, post: PostContingency, group: list[int]
+    ) -> tuple[BoolArray, FloatArray, FloatArray]:
+        """(rows, group) converged, (rows, group, branches) loading, (rows, group, buses) vm."""
         res = self.sweep.run(
             lambda j: post.state(self.contingencies[group[j]]),
             len(group),
@@ -228,8 +231,9 @@ class _Study:
         element = np.full((hours.size, n_c), -1, dtype=np.int64)
         kind = np.zeros((hours.size, n_c), dtype=np.int8)
         half = 0.5 * (lim.vmax_pu - lim.vmin_pu)
+        post = self.post(hours, export_mw)
         for gi, group in enumerate(self.groups):
-            ok, loading, vm = self.solve(hours, export_mw, group)
+            ok, loading, vm = self.solve(post, group)
             ok0, l0, v0, moves = (a[hours] for a in zero[gi])
             tol = 1e-6
             with np.errstate(invalid="ignore"):
@@ -312,10 +316,12 @@ def run_transfer(
     cross_kind = np.zeros((hours, n_c), dtype=np.int8)
     zero: dict[int, tuple[npt.NDArray[np.generic], ...]] = {}
     preexisting = np.zeros((hours, n_c), dtype=np.int64)
+    post_zero = study.post(every, np.zeros(hours))
+    post_top = study.post(every, np.full(hours, study.ceiling))
     for gi, group in enumerate(study.groups):
         report("linear", gi / len(study.groups))
-        ok0, l0, v0 = study.solve(every, np.zeros(hours), group)
-        ok1, l1, v1 = study.solve(every, np.full(hours, study.ceiling), group)
+        ok0, l0, v0 = study.solve(post_zero, group)
+        ok1, l1, v1 = study.solve(post_top, group)
         rating = study.rating_mva[None, None, :]
         with np.errstate(invalid="ignore", divide="ignore"):
             moves = (
