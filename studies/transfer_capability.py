@@ -48,12 +48,11 @@ import pandas as pd
 import xarray as xr
 
 from casa1000.errors import InputError
-from casa1000.grid.builder import BuiltNet, build_net
+from casa1000.grid.builder import BuiltNet
 from casa1000.grid.params import GridParams
-from casa1000.studies.batch_ac import BatchAC
-from casa1000.studies.contingency import find_twins
-from casa1000.studies.contingency_set import Contingency, define_contingencies
-from casa1000.studies.contingency_sweep import ContingencySweep, Limits, Status, Twin
+from casa1000.studies.contingency import ContingencyConfig, prepare
+from casa1000.studies.contingency_set import Contingency
+from casa1000.studies.contingency_sweep import Limits, Status, Twin
 from casa1000.studies.post_contingency import PostContingency, inputs_from_profiles
 from casa1000.studies.seasonal import provenance, select_hours
 
@@ -169,20 +168,24 @@ class _Study:
         top = inputs_from_profiles(
             params, profiles, np.full(hours, self.ceiling), shares=self.shares
         )
-        self.built: BuiltNet = build_net(params, top.schedule(params), 0)
-        self.batch = BatchAC(self.built)
-        self.contingencies: tuple[Contingency, ...] = define_contingencies(
-            self.built,
-            min_unit_mw=config.min_unit_mw,
-            min_plant_mw=config.min_plant_mw,
-            groups_file=config.groups_file,
-            include_groups=config.include_groups,
+        screening = prepare(
+            params,
+            top,
+            ContingencyConfig(
+                limits=config.limits,
+                min_unit_mw=config.min_unit_mw,
+                min_plant_mw=config.min_plant_mw,
+                groups_file=config.groups_file,
+                include_groups=config.include_groups,
+                threads=config.threads,
+            ),
         )
-        self.twins = find_twins(self.built, self.contingencies)
-        self.sweep = ContingencySweep(self.batch, config.limits, threads=config.threads)
+        self.built: BuiltNet = screening.built
+        self.contingencies: tuple[Contingency, ...] = screening.contingencies
+        self.twins = screening.twins
+        self.sweep = screening.sweep
         self.n_branch = self.sweep.n_branch
-        b = self.batch
-        self.rating_mva = b.rating_mva
+        self.rating_mva = self.sweep.batch.rating_mva
         self.rows_solved = 0
         n = len(self.contingencies)
         size = config.group_size
