@@ -17,6 +17,7 @@ With ``curtail=False`` such hours are reported as they are.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -293,9 +294,14 @@ def run_seasonal(
     report("curtail", 0.5)
     factor, reason = _curtail(params, batch, built, profiles, first, config)
     result = first
-    if np.any(factor < 1.0):
+    cut = np.flatnonzero(factor < 1.0)
+    if cut.size:
+        # rows are independent and start from the same voltages, so only the curtailed
+        # hours need solving again; the others keep their first solution bit for bit
         schedule = schedule_from_profiles(params, profiles, factor)
-        result = batch.solve(injections_from_schedule(built, schedule), threads=config.threads)
+        again = schedule_from_profiles(params, profiles.isel(time=cut), factor[cut])
+        redo = batch.solve(injections_from_schedule(built, again), threads=config.threads)
+        result = _splice(first, cut, redo)
     report("assemble", 0.8)
     converter_cut = schedule.hvdc.curtailed_mw.sum(axis=1) > 1e-6
     reason = np.where((reason == 0) & converter_cut, CurtailReason.CONVERTER, reason).astype(
@@ -306,6 +312,16 @@ def run_seasonal(
     )
     report("done", 1.0)
     return ds
+
+
+def _splice(result: BatchResult, rows: npt.NDArray[np.intp], sub: BatchResult) -> BatchResult:
+    """Return ``result`` with ``rows`` replaced by the rows of ``sub`` (same order)."""
+    changes = {}
+    for f in dataclasses.fields(result):
+        merged = getattr(result, f.name).copy()
+        merged[rows] = getattr(sub, f.name)
+        changes[f.name] = merged
+    return dataclasses.replace(result, **changes)
 
 
 def _assemble(
