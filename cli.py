@@ -495,9 +495,9 @@ def study_seasonal(
     from rich.progress import Progress
     from rich.table import Table
 
-    from casa1000.studies.results_io import write_results
     from casa1000.studies.seasonal import SeasonalConfig, run_seasonal
-    from casa1000.studies.seasonal_summary import monthly_summary
+    from casa1000.studies.seasonal_tables import monthly_summary
+    from casa1000.studies.spine.results_io import write_results
 
     _output_folder(out)
     config = SeasonalConfig(months=_parse_months(months), curtail=not no_curtail)
@@ -577,13 +577,13 @@ def study_contingency(
     from rich.table import Table
 
     from casa1000.studies.contingency import ContingencyConfig, run_contingency
-    from casa1000.studies.contingency_sweep import Limits
     from casa1000.studies.contingency_tables import (
         contingency_table,
         ranking,
         worst_per_element,
     )
-    from casa1000.studies.results_io import write_results
+    from casa1000.studies.security.limits import Limits
+    from casa1000.studies.spine.results_io import write_results
 
     _output_folder(out)
     if benchmark < 0:
@@ -652,7 +652,7 @@ def study_contingency(
     tables = f"{out / 'contingency_table.csv'} and {out / 'contingency_worst_elements.csv'}"
     console.print(f"wrote {path}, {tables}")
     if benchmark:
-        from casa1000.studies.contingency_benchmark import benchmark_contingency
+        from casa1000.studies.benchmarks.contingency_benchmark import benchmark_contingency
 
         result = benchmark_contingency(
             params, prof, config, fast_total_s=fast_s, sample_hours=benchmark
@@ -696,8 +696,8 @@ def study_transfer(
     from rich.progress import Progress
     from rich.table import Table
 
-    from casa1000.studies.contingency_sweep import Limits
-    from casa1000.studies.results_io import write_results
+    from casa1000.studies.security.limits import Limits
+    from casa1000.studies.spine.results_io import write_results
     from casa1000.studies.transfer_capability import (
         TransferConfig,
         TransferDirection,
@@ -768,7 +768,7 @@ def study_benchmark(
     """Time the seasonal fast path against a plain pandapower runpp loop (same run)."""
     from casa1000.errors import InputError
     from casa1000.profiles.build import build_profiles
-    from casa1000.studies.benchmark import benchmark_seasonal
+    from casa1000.studies.benchmarks.seasonal_benchmark import benchmark_seasonal
 
     if sample < 1:
         raise InputError("--sample", "sample", sample, "at least 1 hour")

@@ -1,11 +1,12 @@
 r"""Contingency screening: full AC N-1 (and named N-k groups) for every hour of a study.
 
-For each hour and each contingency of :func:`~casa1000.studies.contingency_set.define_contingencies`
-the post-contingency state of :mod:`casa1000.studies.post_contingency` is solved
-by a full AC load flow (:mod:`casa1000.studies.contingency_sweep`) and reported:
+For each hour and each contingency of
+:func:`~casa1000.studies.security.contingency_set.define_contingencies` the
+post-contingency state of :mod:`casa1000.studies.security.post_contingency` is
+solved by a full AC load flow (:mod:`casa1000.studies.engine.contingency_sweep`) and reported:
 convergence (with the reason), islands and unserved load, the most loaded branch,
 the lowest and highest voltage with their buses, violations by type against
-:class:`~casa1000.studies.contingency_sweep.Limits`, and a performance index.
+:class:`~casa1000.studies.engine.contingency_sweep.Limits`, and a performance index.
 
 Tiers.  No case is screened out by a linear estimate: every (hour, contingency)
 row is either AC-solved or an exact copy of an AC-solved row (identical
@@ -43,26 +44,27 @@ import xarray as xr
 
 from casa1000.grid.builder import BuiltNet, build_net
 from casa1000.grid.params import GridParams
-from casa1000.studies.batch_ac import BatchAC
-from casa1000.studies.benchmark import peak_memory_mb
-from casa1000.studies.contingency_set import Contingency, ContingencyKind, define_contingencies
-from casa1000.studies.contingency_sweep import (
+from casa1000.studies.engine.batch_ac import BatchAC
+from casa1000.studies.engine.contingency_sweep import (
     MAX_ITER,
     STATUS_REASON,
     TOLERANCE_PU,
     ContingencySweep,
-    Limits,
     Status,
     SweepResult,
     Twin,
 )
-from casa1000.studies.post_contingency import (
-    PostContingency,
-    PostState,
-    ScheduleInputs,
-    inputs_from_profiles,
+from casa1000.studies.security.contingency_set import (
+    Contingency,
+    ContingencyKind,
+    define_contingencies,
 )
-from casa1000.studies.seasonal import provenance, select_hours
+from casa1000.studies.security.limits import Limits
+from casa1000.studies.security.post_contingency import PostContingency, PostState
+from casa1000.studies.spine.hours import select_hours
+from casa1000.studies.spine.provenance import provenance
+from casa1000.studies.spine.run_facts import peak_memory_mb
+from casa1000.studies.spine.schedule_inputs import ScheduleInputs, inputs_from_profiles
 
 Progress = Callable[[str, float], None]
 """Callback receiving a stage name and the fraction done."""

@@ -6,7 +6,7 @@ to their contracted capacity in that hour; the dispatch rule of
 :mod:`casa1000.grid.dispatch` sets plant outputs (hydro by availability, thermal
 as needed, the CAPS equivalent balancing); :mod:`casa1000.grid.hvdc` turns the
 HVDC schedule into converter injections.  All hours are solved at once by
-:class:`~casa1000.studies.batch_ac.BatchAC`.
+:class:`~casa1000.studies.engine.batch_ac.BatchAC`.
 
 When an hour cannot carry its scheduled export -- the load flow diverges (voltage
 collapse, typically on the Afghan corridor) or the export itself overloads a
@@ -18,23 +18,27 @@ With ``curtail=False`` such hours are reported as they are.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import IntEnum
 
 import numpy as np
 import numpy.typing as npt
 import xarray as xr
 
-import casa1000
-from casa1000.errors import InputError
 from casa1000.grid.areas import synchronous_areas
 from casa1000.grid.builder import BuiltNet, build_net
 from casa1000.grid.params import GridParams
-from casa1000.grid.schedule import OFFTAKERS, SUPPLIERS, Schedule, make_schedule
-from casa1000.studies.batch_ac import BatchAC, BatchResult, Injections, injections_from_schedule
+from casa1000.grid.schedule import OFFTAKERS, Schedule
+from casa1000.studies.engine.batch_ac import (
+    BatchAC,
+    BatchResult,
+    Injections,
+    injections_from_schedule,
+)
+from casa1000.studies.spine.hours import select_hours
+from casa1000.studies.spine.provenance import provenance
+from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
 
 FloatArray = npt.NDArray[np.float64]
 Progress = Callable[[str, float], None]
@@ -78,135 +82,6 @@ class SeasonalConfig:
     threads: int = 2
 
 
-def hash_dataset(ds: xr.Dataset) -> str:
-    """Short SHA-256 over the data variables of ``ds`` (names and values)."""
-    digest = hashlib.sha256()
-    for name in sorted(str(n) for n in ds.data_vars):
-        digest.update(name.encode())
-        digest.update(np.ascontiguousarray(ds[name].values).tobytes())
-    return digest.hexdigest()[:16]
-
-
-def provenance(title: str, params: GridParams, profiles: xr.Dataset) -> dict[str, object]:
-    """Attributes every study result carries: what made it, from which inputs, when.
-
-    Parameters
-    ----------
-    title
-        The study's title; it starts with ``casa1000``, which
-        :func:`~casa1000.studies.results_io.read_results` checks.
-    params, profiles
-        The inputs, identified by hashes.
-
-    Returns
-    -------
-    dict
-        Title, package version, variant, parameter and profile hashes, profile year
-        and hydrology, creation time (UTC) and the HVDC rating.
-    """
-    return {
-        "title": title,
-        "casa1000_version": casa1000.__version__,
-        "variant": params.variant.value,
-        "parameter_hash": params_hash(params),
-        "profile_hash": hash_dataset(profiles),
-        "profile_year": str(profiles.attrs.get("year", "")),
-        "profile_hydrology": str(profiles.attrs.get("hydrology", "")),
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "hvdc_rating_mw": params.hvdc.rating_mw,
-    }
-
-
-def params_hash(params: GridParams) -> str:
-    """Short SHA-256 of the parameters (their repr, without provenance)."""
-    text = repr(
-        (
-            params.variant,
-            params.zones,
-            params.buses,
-            params.line_types,
-            params.lines,
-            params.trafos,
-            params.plants,
-            params.loads,
-            params.shunts,
-            params.externals,
-            params.hvdc,
-            params.contract,
-        )
-    )
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def select_hours(profiles: xr.Dataset, months: tuple[int, ...]) -> xr.Dataset:
-    """Keep the hours of ``months`` (all when empty).
-
-    Raises
-    ------
-    InputError
-        For a month outside 1-12 or one absent from the profiles.
-    """
-    if not months:
-        return profiles
-    bad = [m for m in months if not 1 <= m <= 12]
-    if bad:
-        raise InputError("--months", "months", bad[0], "month numbers 1 to 12")
-    selected = profiles.sel(time=profiles.time.dt.month.isin(list(months)))
-    if selected.sizes["time"] == 0:
-        raise InputError("--months", "months", list(months), "months present in the profiles")
-    return selected
-
-
-def export_by_offtaker(
-    profiles: xr.Dataset, export_factor: npt.ArrayLike = 1.0
-) -> dict[str, FloatArray]:
-    """Split each hour's available export, scaled, pro rata to that hour's contracts.
-
-    Parameters
-    ----------
-    profiles
-        Hourly profiles (``export_available_total_mw``, ``contract_mw``).
-    export_factor
-        (hours,) or scalar fraction of the available export to use [-].
-
-    Returns
-    -------
-    dict
-        ``{"PK": (hours,), "AF": (hours,)}`` export at the sending end [MW].
-    """
-    contract = profiles.contract_mw.transpose("time", "offtaker")
-    total_contract = contract.sum("offtaker").values
-    share = np.divide(
-        contract.values,
-        total_contract[:, None],
-        out=np.zeros_like(contract.values),
-        where=total_contract[:, None] > 0,
-    )
-    export_total = profiles.export_available_total_mw.values * np.asarray(export_factor)
-    offtakers = list(contract.offtaker.values)
-    return {o: export_total * share[:, offtakers.index(o)] for o in OFFTAKERS}
-
-
-def schedule_from_profiles(
-    params: GridParams, profiles: xr.Dataset, export_factor: FloatArray
-) -> Schedule:
-    """Injections of every hour of ``profiles``, its available export scaled by ``export_factor``.
-
-    The export is split between Pakistan and Afghanistan pro rata to their
-    contracted capacity in each hour.
-    """
-    plants = list(profiles.plant.values)
-    demand = profiles.demand_mw
-    export = export_by_offtaker(profiles, export_factor)
-    available = {p: profiles.available_mw.sel(plant=p).values for p in plants}
-    return make_schedule(
-        params,
-        demand_mw={z: demand.sel(zone=z).values for z in SUPPLIERS},
-        export_mw=export,
-        available_mw=available,
-    )
-
-
 def _loading(result: BatchResult) -> FloatArray:
     return np.nan_to_num(result.loading_percent, nan=0.0)
 
@@ -238,7 +113,9 @@ def _curtail(
     levels = np.linspace(1.0, 0.0, config.curtail_steps + 1)
     n = levels.size
     rows = np.repeat(suspects, n)
-    trial = schedule_from_profiles(params, profiles.isel(time=rows), np.tile(levels, suspects.size))
+    trial = inputs_from_profiles(
+        params, profiles.isel(time=rows), export_factor=np.tile(levels, suspects.size)
+    ).schedule(params)
     solved = batch.solve(injections_from_schedule(built, trial), threads=config.threads)
     loading = _loading(solved).reshape(suspects.size, n, -1)
     ok = solved.converged.reshape(suspects.size, n)
@@ -286,7 +163,7 @@ def run_seasonal(
     profiles = select_hours(profiles, config.months)
     hours = profiles.sizes["time"]
     report("schedule", 0.05)
-    schedule = schedule_from_profiles(params, profiles, np.ones(hours))
+    schedule = inputs_from_profiles(params, profiles, export_factor=np.ones(hours)).schedule(params)
     built = build_net(params, schedule, 0)
     batch = BatchAC(built)
     report("solve", 0.2)
@@ -298,8 +175,10 @@ def run_seasonal(
     if cut.size:
         # rows are independent and start from the same voltages, so only the curtailed
         # hours need solving again; the others keep their first solution bit for bit
-        schedule = schedule_from_profiles(params, profiles, factor)
-        again = schedule_from_profiles(params, profiles.isel(time=cut), factor[cut])
+        schedule = inputs_from_profiles(params, profiles, export_factor=factor).schedule(params)
+        again = inputs_from_profiles(
+            params, profiles.isel(time=cut), export_factor=factor[cut]
+        ).schedule(params)
         redo = batch.solve(injections_from_schedule(built, again), threads=config.threads)
         result = _splice(first, cut, redo)
     report("assemble", 0.8)

@@ -51,10 +51,13 @@ from casa1000.errors import InputError
 from casa1000.grid.builder import BuiltNet
 from casa1000.grid.params import GridParams
 from casa1000.studies.contingency import ContingencyConfig, prepare
-from casa1000.studies.contingency_set import Contingency
-from casa1000.studies.contingency_sweep import Limits, Status, Twin
-from casa1000.studies.post_contingency import PostContingency, inputs_from_profiles
-from casa1000.studies.seasonal import provenance, select_hours
+from casa1000.studies.engine.contingency_sweep import Status, Twin
+from casa1000.studies.security.contingency_set import Contingency
+from casa1000.studies.security.limits import Limits
+from casa1000.studies.security.post_contingency import PostContingency
+from casa1000.studies.spine.hours import select_hours
+from casa1000.studies.spine.provenance import provenance
+from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -106,7 +109,8 @@ class TransferConfig:
         Smallest change of a branch's flow per MW of export (both in MVA/MW)
         for which the branch can limit the transfer [-].
     min_unit_mw, min_plant_mw, groups_file, include_groups
-        The contingency set (see :func:`~casa1000.studies.contingency_set.define_contingencies`).
+        The contingency set (see
+        :func:`~casa1000.studies.security.contingency_set.define_contingencies`).
     threads
         Worker threads of the batch solver.
     group_size

@@ -12,14 +12,18 @@ from casa1000.errors import InputError
 from casa1000.grid.builder import build_net
 from casa1000.grid.params import GridParams
 from casa1000.profiles.build import build_profiles
+from casa1000.studies.benchmarks.contingency_benchmark import benchmark_contingency
 from casa1000.studies.contingency import ContingencyConfig, prepare, run_contingency
-from casa1000.studies.contingency_benchmark import benchmark_contingency
-from casa1000.studies.contingency_set import ContingencyKind, define_contingencies, load_groups
-from casa1000.studies.contingency_sweep import Status
 from casa1000.studies.contingency_tables import contingency_table, ranking, worst_per_element
-from casa1000.studies.post_contingency import inputs_from_profiles, share_by_participation
-from casa1000.studies.results_io import read_results, write_results
-from casa1000.studies.seasonal import schedule_from_profiles
+from casa1000.studies.engine.contingency_sweep import Status
+from casa1000.studies.security.contingency_set import (
+    ContingencyKind,
+    define_contingencies,
+    load_groups,
+)
+from casa1000.studies.security.post_contingency import share_by_participation
+from casa1000.studies.spine.results_io import read_results, write_results
+from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
 
 JULY = ContingencyConfig(months=(7,))
 
@@ -61,14 +65,6 @@ def test_bad_group_file_names_the_culprit(as_built: GridParams, tmp_path: Path) 
     )
     with pytest.raises(InputError, match="NO_SUCH_LINE"):
         load_groups(build_net(as_built), bad)
-
-
-def test_base_state_is_the_seasonal_dispatch(as_built: GridParams, profiles: xr.Dataset) -> None:
-    sub = profiles.isel(time=slice(4000, 4024))
-    ours = inputs_from_profiles(as_built, sub).schedule(as_built)
-    theirs = schedule_from_profiles(as_built, sub, np.ones(24))
-    assert np.array_equal(ours.plant_p_mw, theirs.plant_p_mw)
-    assert np.array_equal(ours.hvdc.p_ac_mw, theirs.hvdc.p_ac_mw)
 
 
 def test_participation_sharing_respects_limits() -> None:
@@ -197,8 +193,9 @@ def test_oracle_keeps_elements_the_parameters_took_out(
     as_built: GridParams, profiles: xr.Dataset
 ) -> None:
     from casa1000.grid.overrides import apply_overrides
-    from casa1000.studies.contingency_benchmark import apply_state
-    from casa1000.studies.post_contingency import PostContingency, inputs_from_profiles
+    from casa1000.studies.benchmarks.contingency_benchmark import apply_state
+    from casa1000.studies.security.post_contingency import PostContingency
+    from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
 
     params = apply_overrides(as_built, {"line.SUGHD_DUSHANBE.in_service": "false"}, where="test")
     inputs = inputs_from_profiles(params, profiles.isel(time=[4500]))

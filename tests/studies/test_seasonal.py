@@ -14,14 +14,14 @@ from casa1000.grid.builder import build_net, set_hour
 from casa1000.grid.params import GridParams
 from casa1000.grid.solve import run_ac
 from casa1000.profiles.build import build_profiles
-from casa1000.studies.results_io import read_results, write_results
 from casa1000.studies.seasonal import (
     CurtailReason,
     SeasonalConfig,
     run_seasonal,
-    schedule_from_profiles,
 )
-from casa1000.studies.seasonal_summary import monthly_summary
+from casa1000.studies.seasonal_tables import monthly_summary
+from casa1000.studies.spine.results_io import read_results, write_results
+from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
 
 
 def _season(ds: xr.Dataset) -> xr.Dataset:
@@ -53,7 +53,10 @@ def test_fast_path_equals_runpp(
     as_built: GridParams, profiles_2027: xr.Dataset, seasonal_2027: xr.Dataset
 ) -> None:
     ds = seasonal_2027
-    schedule = schedule_from_profiles(as_built, profiles_2027, ds.export_factor.values)
+    factor = ds.export_factor.values
+    schedule = inputs_from_profiles(as_built, profiles_2027, export_factor=factor).schedule(
+        as_built
+    )
     built = build_net(as_built, schedule, 0)
     rng = np.random.default_rng(1)
     hours = [*rng.choice(ds.sizes["time"], 10, replace=False), 4500]  # 4500: a July hour

@@ -18,7 +18,7 @@ fast, and none is a screen:
 Line-connected reactors that leave with their line, and the buses an outage
 islands, are handled by a copy of the area model with them disconnected (so the
 solver always keeps the slack's island).  The row order and physics match
-:class:`~casa1000.studies.batch_ac.BatchAC`, whose solutions equal pandapower's
+:class:`~casa1000.studies.engine.batch_ac.BatchAC`, whose solutions equal pandapower's
 ``runpp`` (the accuracy oracle).
 """
 
@@ -34,9 +34,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from casa1000.errors import InputError
-from casa1000.studies.batch_ac import BatchAC, Injections, branch_loading
-from casa1000.studies.post_contingency import PostState
+from casa1000.studies.engine.batch_ac import BatchAC, Injections, branch_loading
+from casa1000.studies.security.limits import Limits
+from casa1000.studies.security.post_contingency import PostState
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -52,36 +52,6 @@ TOLERANCE_PU = 1e-8
 """Largest power mismatch at convergence [pu on 100 MVA] (1e-6 MW)."""
 V0_BLOCKS = 12
 """Blocks of consecutive hours; each block's rows start from its mean base-case solution."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Limits:
-    """Security limits applied to every (hour, contingency) row.
-
-    Parameters
-    ----------
-    thermal_percent
-        Branch loading above which a branch is overloaded [%].
-    vmin_pu, vmax_pu
-        Voltage band of energised buses [pu].
-    """
-
-    thermal_percent: float = 100.0
-    vmin_pu: float = 0.90
-    vmax_pu: float = 1.10
-
-    def __post_init__(self) -> None:
-        if not 0 < self.thermal_percent <= 1000:
-            raise InputError(
-                "--thermal-limit", "thermal_percent", self.thermal_percent, "0 < limit <= 1000 %"
-            )
-        if not 0 < self.vmin_pu < self.vmax_pu < 2:
-            raise InputError(
-                "--vmin/--vmax",
-                "voltage band",
-                (self.vmin_pu, self.vmax_pu),
-                "0 < vmin < vmax < 2 pu",
-            )
 
 
 class Status(IntEnum):

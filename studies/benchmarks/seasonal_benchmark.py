@@ -17,7 +17,9 @@ import xarray as xr
 from casa1000.grid.builder import build_net, set_hour
 from casa1000.grid.params import GridParams
 from casa1000.grid.solve import run_ac
-from casa1000.studies.seasonal import SeasonalConfig, run_seasonal, schedule_from_profiles
+from casa1000.studies.seasonal import SeasonalConfig, run_seasonal
+from casa1000.studies.spine.run_facts import peak_memory_mb
+from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,15 +67,6 @@ class BenchmarkResult:
         ]
 
 
-def peak_memory_mb() -> float:
-    """Peak resident memory of this process so far [MB] (Linux ru_maxrss is in kB)."""
-    try:
-        import resource
-    except ImportError:  # not on Windows: report unknown rather than fail a study
-        return float("nan")
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
 def benchmark_seasonal(
     params: GridParams, profiles: xr.Dataset, *, sample_hours: int = 48, seed: int = 0
 ) -> BenchmarkResult:
@@ -106,7 +99,8 @@ def benchmark_seasonal(
     hours = profiles.sizes["time"]
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(hours, size=min(sample_hours, hours), replace=False))
-    schedule = schedule_from_profiles(params, profiles, ds.export_factor.values)
+    factor = ds.export_factor.values
+    schedule = inputs_from_profiles(params, profiles, export_factor=factor).schedule(params)
     built = build_net(params, schedule, 0)
     dvm = dp = 0.0
     disagreements = 0

@@ -20,11 +20,12 @@ import xarray as xr
 from casa1000.grid.builder import BuiltNet
 from casa1000.grid.params import GridParams
 from casa1000.grid.solve import run_ac
-from casa1000.studies.benchmark import peak_memory_mb
 from casa1000.studies.contingency import ContingencyConfig, prepare
-from casa1000.studies.contingency_sweep import Status
-from casa1000.studies.post_contingency import PostState, inputs_from_profiles
-from casa1000.studies.seasonal import select_hours
+from casa1000.studies.engine.contingency_sweep import Status
+from casa1000.studies.security.post_contingency import PostState
+from casa1000.studies.spine.hours import select_hours
+from casa1000.studies.spine.run_facts import peak_memory_mb
+from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,7 +10,7 @@ IDs are stable strings: ``BASE``, ``LINE:DATKA_SUGHD``, ``TRAFO:DATKA_T/1``,
 ``BIPOLE:SANGTUDA_NOWSHERA``, ``GROUP:AFGHAN_CORRIDOR``.
 
 What happens after each outage is the business of
-:mod:`casa1000.studies.post_contingency`.
+:mod:`casa1000.studies.security.post_contingency`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The post-contingency state of every hour: what the system does after an outage.
 
 The pre-contingency state of each hour is the seasonal dispatch
-(:func:`casa1000.studies.seasonal.schedule_from_profiles` with the full
+(:func:`casa1000.studies.spine.schedule_inputs.inputs_from_profiles` with the full
 available export).  After an outage, before any operator action:
 
 * **Branch outage**: the circuit or unit leaves service; line-connected reactors
@@ -34,95 +34,21 @@ available export).  After an outage, before any operator action:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import xarray as xr
 
 from casa1000.grid.areas import bus_components, synchronous_areas
 from casa1000.grid.builder import COMPENSATOR_PREFIX, CONVERTER_PREFIX, BuiltNet
-from casa1000.grid.params import GridParams
-from casa1000.grid.schedule import OFFTAKERS, SUPPLIERS, Schedule, make_schedule, split_export
-from casa1000.studies.batch_ac import Injections, injections_from_schedule
-from casa1000.studies.contingency_set import Contingency
-from casa1000.studies.seasonal import export_by_offtaker
+from casa1000.grid.schedule import SUPPLIERS, Schedule
+from casa1000.studies.engine.batch_ac import Injections, injections_from_schedule
+from casa1000.studies.security.contingency_set import Contingency
+from casa1000.studies.spine.schedule_inputs import ScheduleInputs
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 EXTERNAL_BUS = "CAPS_EXT"
-
-
-@dataclass(frozen=True, kw_only=True)
-class ScheduleInputs:
-    """What :func:`~casa1000.grid.schedule.make_schedule` needs for a run of hours ([MW])."""
-
-    demand_mw: Mapping[str, FloatArray]
-    export_mw: Mapping[str, FloatArray]
-    available_mw: Mapping[str, FloatArray]
-
-    def schedule(self, params: GridParams, poles_in_service: int | None = None) -> Schedule:
-        """Make the schedule of these inputs with ``poles_in_service`` poles (all by default)."""
-        return make_schedule(
-            params,
-            demand_mw=self.demand_mw,
-            export_mw=self.export_mw,
-            available_mw=self.available_mw,
-            poles_in_service=poles_in_service,
-        )
-
-    def scaled(self, factor: float) -> ScheduleInputs:
-        """Return the same hours with every offtaker's export multiplied by ``factor``."""
-        return ScheduleInputs(
-            demand_mw=self.demand_mw,
-            export_mw={o: v * factor for o, v in self.export_mw.items()},
-            available_mw=self.available_mw,
-        )
-
-
-def inputs_from_profiles(
-    params: GridParams,
-    profiles: xr.Dataset,
-    export_total_mw: FloatArray | None = None,
-    *,
-    shares: Mapping[str, float] | None = None,
-) -> ScheduleInputs:
-    """Schedule inputs of every hour of ``profiles``.
-
-    Parameters
-    ----------
-    params
-        The network (its contract splits an explicit export).
-    profiles
-        Hourly profiles.
-    export_total_mw
-        (hours,) total export at the sending end [MW]; split pro rata to the
-        contracted PK and AF capacities.  Without it, the profiles' available
-        export split by each hour's contract, exactly as
-        :func:`~casa1000.studies.seasonal.schedule_from_profiles` does.
-    shares
-        Offtaker -> fraction of ``export_total_mw`` it takes, instead of the
-        contract's pro-rata split (e.g. ``{"PK": 1.0, "AF": 0.0}``).
-
-    Returns
-    -------
-    ScheduleInputs
-        Demand, export per offtaker and plant availability.
-    """
-    demand = {z: profiles.demand_mw.sel(zone=z).values.astype(np.float64) for z in SUPPLIERS}
-    available = {
-        str(p): profiles.available_mw.sel(plant=p).values.astype(np.float64)
-        for p in profiles.plant.values
-    }
-    if export_total_mw is not None and shares is not None:
-        total_mw = np.asarray(export_total_mw, dtype=np.float64)
-        export = {o: total_mw * shares.get(o, 0.0) for o in OFFTAKERS}
-    elif export_total_mw is not None:
-        export = split_export(params.contract, export_total_mw)
-    else:
-        export = export_by_offtaker(profiles)
-    return ScheduleInputs(demand_mw=demand, export_mw=export, available_mw=available)
 
 
 def share_by_participation(

@@ -4,7 +4,7 @@ Each synchronous area becomes its own lightsim2grid model (lightsim2grid solves 
 single island with a single slack), and the hours are solved by its C++
 ``InjectionSweepCPP``: independent rows, each started from the same voltage, so
 one non-convergent hour cannot spoil the next.  (Hour x contingency rows are
-solved by :mod:`casa1000.studies.contingency_sweep` on the same area models.)
+solved by :mod:`casa1000.studies.engine.contingency_sweep` on the same area models.)
 Results come back in pandapower's element order, so they compare one to one
 with ``pandapower.runpp``, the oracle (see ``tests/studies/test_seasonal.py``).
 """

@@ -1,0 +1,4 @@
+"""Benchmarks of the fast paths against plain pandapower, measured in the same run.
+
+No product module imports from here.
+"""

@@ -1,0 +1,1 @@
+"""The numeric engine: many AC load flows at once (hours, and hours x contingencies)."""

@@ -1,0 +1,1 @@
+"""The security model: limits, the contingency set and what the system does after an outage."""

@@ -1,0 +1,1 @@
+"""Shared study plumbing: hour selection, provenance, schedule inputs, result files."""
