@@ -58,7 +58,11 @@ class _OneLineErrors(TyperGroup):
             if type(exc).__name__ == "NoArgsIsHelpError":  # no arguments: show the help
                 typer.echo(exc.format_message(), err=True)
                 sys.exit(2)
-            typer.echo(f"error: {exc.format_message()}", err=True)
+            message = exc.format_message()
+            given = _given_value(exc, list(sys.argv[1:] if args is None else args))
+            if given is not None and repr(given) not in message:
+                message = f"{message} (got {given!r})"
+            typer.echo(f"error: {message}", err=True)
             sys.exit(2)
         except typer.Abort:
             typer.echo("aborted", err=True)
@@ -73,6 +77,19 @@ class _OneLineErrors(TyperGroup):
         if standalone_mode:
             sys.exit(code if isinstance(code, int) else 0)
         return code
+
+
+def _given_value(exc: Exception, args: list[str]) -> str | None:
+    """The text the user gave for the option a usage error is about, if it can be found."""
+    param = getattr(exc, "param", None)
+    names = list(getattr(param, "opts", ()) or ())
+    for k, arg in enumerate(args):
+        for name in names:
+            if arg == name and k + 1 < len(args):
+                return args[k + 1]
+            if arg.startswith(name + "="):
+                return arg[len(name) + 1 :]
+    return None
 
 
 def _typer(help_text: str, **kwargs: Any) -> typer.Typer:
