@@ -80,7 +80,7 @@ class _OneLineErrors(TyperGroup):
 
 
 def _given_value(exc: Exception, args: list[str]) -> str | None:
-    """The text the user gave for the option a usage error is about, if it can be found."""
+    """Find the text the user gave for the option a usage error is about."""
     param = getattr(exc, "param", None)
     names = list(getattr(param, "opts", ()) or ())
     for k, arg in enumerate(args):
