@@ -32,8 +32,11 @@ from casa1000.errors import Casa1000Error
 if TYPE_CHECKING:
     import pandas as pd
 
+    from casa1000.grid.params import GridParams
+    from casa1000.grid.solve import BaseCaseResult
+    from casa1000.profiles.config import ProfileConfig
     from casa1000.studies.spine.scenario import Scenario
-    from casa1000.studies.spine.study import StudySummary
+    from casa1000.studies.spine.study import StudyResult, StudySummary
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -217,7 +220,9 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _params(variant: VariantOption | None, scenario: Path | None, sets: list[str] | None) -> Any:
+def _params(
+    variant: VariantOption | None, scenario: Path | None, sets: list[str] | None
+) -> GridParams:
     from casa1000.grid.overrides import load_params
 
     return load_params(
@@ -456,7 +461,7 @@ def grid_solve(
         raise typer.Exit(code=1)
 
 
-def _print_solution(result: Any) -> None:
+def _print_solution(result: BaseCaseResult) -> None:
     status = "converged" if result.converged else f"NOT CONVERGED: {result.reason}"
     typer.echo(
         f"{result.variant}, export asked PK {result.export_mw['PK']:.0f} MW + "
@@ -618,7 +623,7 @@ def _scenario(
     scenario: Path | None,
     sets: list[str] | None,
     profiles: Path | None,
-    profile_config: Any,
+    profile_config: ProfileConfig | None,
 ) -> Scenario:
     from casa1000.studies.spine.scenario import Scenario
 
@@ -651,7 +656,7 @@ def _study_scenario(
 
 def _run_study(
     name: str, scenario: Scenario, config: object, out: Path, fmt: OutputFormat, top: int
-) -> Any:
+) -> StudyResult:
     """Run one registered study, write its files, then print its summary."""
     from casa1000.errors import InputError
     from casa1000.studies.registry import study_spec
