@@ -116,6 +116,17 @@ profiles_app = _typer("Hourly profiles of a study year.")
 app.add_typer(profiles_app, name="profiles")
 study_app = _typer("Studies driven by the profiles; each writes NetCDF, CSV and a manifest.")
 app.add_typer(study_app, name="study")
+# --- sub-apps: dashboards (issue 11); add below this line ---
+
+# (end of dashboard sub-apps)
+
+# --- sub-apps: regression suite (issue 12); add below this line ---
+
+# (end of regression sub-apps)
+
+# --- sub-apps: sweeps and main job (issue 13); add below this line ---
+
+# (end of sweep sub-apps)
 
 
 class VariantOption(StrEnum):
@@ -852,6 +863,26 @@ def study_benchmark(
     result = benchmark_seasonal(inputs.params, inputs.profiles, sample_hours=sample)
     for line in result.lines():
         typer.echo(line)
+
+
+# --- study indicators (issue 10); add below this line ---
+
+# (end of indicator commands)
+
+
+# --- dashboard commands (issue 11); add below this line ---
+
+# (end of dashboard commands)
+
+
+# --- regression commands (issue 12); add below this line ---
+
+# (end of regression commands)
+
+
+# --- main job and sweep commands (issue 13); add below this line ---
+
+# (end of main job and sweep commands)
 
 
 def main() -> None:
