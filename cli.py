@@ -71,12 +71,13 @@ class _OneLineErrors(TyperGroup):
             typer.echo("aborted", err=True)
             sys.exit(130)
         except BrokenPipeError:
-            # the reader of stdout went away (``| head``): results are already written
+            # the reader of stdout went away (``| head``): results are already written;
+            # exit as a process ended by SIGPIPE would, so a pipeline with pipefail notices
             with contextlib.suppress(OSError):
                 sys.stdout = open(  # noqa: SIM115 - stays open until exit
                     "/dev/null", "w", encoding="utf-8"
                 )
-            sys.exit(0)
+            sys.exit(141)
         if standalone_mode:
             sys.exit(code if isinstance(code, int) else 0)
         return code
