@@ -402,6 +402,8 @@ def update_suite(
     entries = suite.select(wanted)
     for entry in entries:
         _check_network(suite, entry)
+    # before anything is written: the new baselines must not count as uncommitted changes
+    code, data = code_version(), data_version()
     started = time.perf_counter()
     base_dir = suite.path.parent
     measured: dict[str, Measurement] = {}
@@ -449,8 +451,8 @@ def update_suite(
     section = render_section(
         when=when or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         reason=reason,
-        code=code_version(),
-        data=data_version(),
+        code=code,
+        data=data,
         changes=changes,
     )
     changelog = prepend_section(suite.changelog, section)

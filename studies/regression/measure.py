@@ -131,8 +131,14 @@ def run_entry(entry: SuiteEntry, *, where: str, progress: Progress | None = None
     from casa1000.studies.registry import study_spec
     from casa1000.studies.spine.runner import execute
 
-    inputs = entry.scenario.load(entry.name, where=where)
-    return execute(study_spec(entry.study), inputs, entry.config, progress=progress)
+    try:
+        inputs = entry.scenario.load(entry.name, where=where)
+        return execute(study_spec(entry.study), inputs, entry.config, progress=progress)
+    except InputError as exc:
+        if exc.where.startswith(where):
+            raise
+        # a check inside the study names a command-line option: say which entry it came from
+        raise InputError(f"{where} ({exc.where})", exc.key, exc.value, exc.allowed) from None
 
 
 def measure(
