@@ -108,7 +108,7 @@ class ReservoirYear:
     volume_bcm: FloatArray
     """Volume at the end of the month."""
     at_dead_storage: NDArray[np.bool_]
-    """The month ends at dead storage with the release cut below the rule's."""
+    """The month ends at dead storage with less released than planned (or asked)."""
 
     def index(self, reservoir: str) -> int:
         """Column of ``reservoir``."""
