@@ -26,17 +26,20 @@ Rule curve and planned release
 Operating rule (two seasons)
     *Refill, April-September*: release the plan as long as the remaining
     season's inflow still brings the reservoir to its 1 October volume
-    ``G_Sep`` (less any water already released for export); if not, every
-    remaining month's release is cut in proportion ("fill first": the
-    Kyrgyz practice of importing in summer to fill Toktogul), down to the
-    minimum release.  Water that could not be stored even at the full volume
-    is released through the turbines rather than spilled.
+    ``G_Sep`` (less any water already released for export); water that could
+    not be stored even at the full volume is released through the turbines
+    rather than spilled.
     *Drawdown, October-March*: share the water above the end-of-March rule
-    volume over the remaining winter months in proportion to the plan.  A
-    wet year (more water) releases more; a short year takes ``hedging_share``
-    of the shortfall from storage below the rule curve (never below dead
-    storage) and cuts releases by the rest, so the shortfall is spread over
-    the winter and partly carried into the next year.
+    volume over the remaining winter months in proportion to the plan; a wet
+    year (more water) releases more.
+    *A short season* (either one): the shortfall against the plan is split,
+    ``hedging_share`` of it left in the season's end volume (below the rule
+    curve, never below dead storage) and the rest cut from every remaining
+    month's release in proportion (never below the minimum release while
+    there is water).  So a dry summer both fills the reservoir less (as
+    Toktogul's 11.74 bcm at the start of winter 2023) and imports more to fill
+    it (the Kyrgyz summer practice), and a short winter is spread over the
+    winter and partly carried into the next year.
 
 Export rules (May-September, :class:`~casa1000.profiles.config.ExportRule`)
     After the month's domestic release, a reservoir that backs a supplier's
@@ -279,8 +282,17 @@ def operate_year(
         if m == REFILL_MONTHS.start:
             exported[:] = 0.0
         floor = _refill_floor(reservoirs, rule, october_target_bcm)
-        base = _month_release(reservoirs, m, current, expected, plan, exported, floor)
-        base = np.minimum(np.maximum(base, minimum[m]), turbine[m])
+        base = _month_release(
+            reservoirs,
+            m,
+            current,
+            inflow_bcm,
+            expected,
+            plan,
+            exported,
+            floor,
+            (minimum[m], turbine[m]),
+        )
         trial_inflow, trial_release, trial_spill, _, _ = _settle(
             reservoirs, m, current, base, inflow_bcm
         )
@@ -339,15 +351,18 @@ def operate_year(
 def _refill_floor(
     reservoirs: Sequence[ReservoirSeed], rule: ExportRule, october_target_bcm: Mapping[str, float]
 ) -> FloatArray:
-    """Lowest 1 October volume the refill rule accepts after export releases [km3].
+    """Lowest 1 October volume the refill rule accepts [km3].
 
     The refill rule aims at the rule curve less the water released for
-    export; under ``october-target`` never below the target (the domestic
-    releases of the rest of the summer are cut to reach it instead).
+    export; under ``october-target`` it never goes below the target, neither
+    for export water nor by hedging a dry summer (the domestic releases of
+    the rest of the summer are cut to reach it instead).
     """
     return np.array(
         [
-            october_target_bcm[r.id] if rule is ExportRule.OCTOBER_TARGET else r.dead_bcm
+            min(october_target_bcm[r.id], r.guide_bcm[LAST_REFILL_MONTH])
+            if rule is ExportRule.OCTOBER_TARGET and r.export_supplier
+            else r.dead_bcm
             for r in reservoirs
         ]
     )
@@ -357,44 +372,59 @@ def _month_release(
     reservoirs: Sequence[ReservoirSeed],
     m: int,
     volume: FloatArray,
+    inflow_bcm: Mapping[str, FloatArray],
     expected: Mapping[str, FloatArray],
     plan: FloatArray,
     exported: FloatArray,
     floor: FloatArray,
+    bounds: tuple[FloatArray, FloatArray],
 ) -> FloatArray:
-    """Return the domestic release of month ``m`` by the two-season rule [km3]."""
+    """Return the domestic release of month ``m`` by the two-season rule [km3].
+
+    Reservoirs are taken upstream first so that one fed by another sees this
+    month's actual outflow from above (later months are forecast); each
+    release is kept within the minimum release and the turbines (``bounds``).
+    """
     out = np.zeros(len(reservoirs))
+    outflow: dict[str, float] = {}
+    low, high = bounds
     for k, reservoir in enumerate(reservoirs):
+        if reservoir.inflow_series:
+            arriving = float(inflow_bcm[reservoir.inflow_series][m])
+        else:
+            arriving = outflow[reservoir.upstream]
         guide = reservoir.guide_bcm
         if m in REFILL_MONTHS:
             months = list(range(m, LAST_REFILL_MONTH + 1))
-            target = max(
-                guide[LAST_REFILL_MONTH] - exported[k], min(floor[k], guide[LAST_REFILL_MONTH])
-            )
+            target = max(guide[LAST_REFILL_MONTH] - exported[k], floor[k])
         else:
             # October-December look ahead to next March with this year's January-March
             months = list(range(m, 12)) if m > LAST_DRAWDOWN_MONTH else []
             months += list(range(0 if m > LAST_DRAWDOWN_MONTH else m, LAST_DRAWDOWN_MONTH + 1))
             target = guide[LAST_DRAWDOWN_MONTH]
-        coming = float(volume[k] + sum(expected[reservoir.id][j] for j in months))
+        coming = float(volume[k] + arriving + sum(expected[reservoir.id][j] for j in months[1:]))
         planned = float(sum(plan[j, k] for j in months))
         share = plan[m, k] / planned if planned > 0 else 0.0
         available = coming - target
-        if m in REFILL_MONTHS:
-            if available >= planned:
-                # water the reservoir could not hold even when full goes through the turbines
-                unstorable = max(coming - planned - reservoir.full_bcm, 0.0)
-                out[k] = plan[m, k] + unstorable * share
-            else:
-                out[k] = max(available, 0.0) * share
+        if m in REFILL_MONTHS and available >= planned:
+            # water the reservoir could not hold even when full goes through the turbines
+            unstorable = max(coming - planned - reservoir.full_bcm, 0.0)
+            out[k] = plan[m, k] + unstorable * share
         elif available >= planned:
             out[k] = available * share
         else:
+            # a short season: part of the shortfall is left in the season's end volume,
+            # the rest is cut from the releases
+            # (in summer never below the export rule's floor: the October target)
             shortfall = planned - available
-            above_dead = coming - reservoir.dead_bcm
-            out[k] = (
-                max(min(available + reservoir.hedging_share * shortfall, above_dead), 0.0) * share
-            )
+            lowest = floor[k] if m in REFILL_MONTHS else reservoir.dead_bcm
+            hedged = min(available + reservoir.hedging_share * shortfall, coming - lowest)
+            out[k] = max(hedged, 0.0) * share
+        out[k] = min(max(out[k], low[k]), high[k])
+        # what leaves this reservoir (turbines within dead storage, spill above full)
+        released = min(out[k], max(volume[k] + arriving - reservoir.dead_bcm, 0.0))
+        spilled = max(volume[k] + arriving - released - reservoir.full_bcm, 0.0)
+        outflow[reservoir.id] = released + spilled
     return out
 
 

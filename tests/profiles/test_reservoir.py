@@ -268,7 +268,7 @@ def test_wetter_years_and_looser_rules_export_more() -> None:
     assert twh[("dry", "spill-only")] < twh[("wet", "spill-only")]
     assert twh[("dry", "spill-only")] < twh[("dry", "full-contract")]
     # the full contract: 1,300 MW over the 153 days of the season
-    assert twh[("dry", "full-contract")] == pytest.approx(1.3 * 153 * 24 / 1e3, rel=1e-6)
+    assert twh[("dry", "full-contract")] == pytest.approx(1.3 * 153 * 24 / 1e3, rel=1e-4)
 
 
 def test_export_water_is_offered_even_when_the_supplier_is_short_at_home(
