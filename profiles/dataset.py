@@ -237,6 +237,7 @@ def validate_profiles(
     *,
     where: str = "profiles dataset",
     plants: Sequence[PlantSeed] | None = None,
+    whole_year: bool = True,
 ) -> None:
     """Check that a dataset honours the profile contract.
 
@@ -249,6 +250,9 @@ def validate_profiles(
     plants
         Plant seeds to check ids and capacities against; read from the seeds
         when ``None``.
+    whole_year
+        Require every hour of one calendar year; when False, any hours of one
+        year in increasing order (a study on selected hours).
 
     Raises
     ------
@@ -260,7 +264,7 @@ def validate_profiles(
     """
     if plants is None:
         plants = load_profile_seeds().plants
-    _check_coords(ds, where, plants)
+    _check_coords(ds, where, plants, whole_year=whole_year)
     for name, spec in VARIABLES.items():
         if name not in ds.data_vars:
             raise InputError(
@@ -285,7 +289,9 @@ def validate_profiles(
     _check_values(ds["available_mw"], "available_mw", where, p_max)
 
 
-def _check_coords(ds: xr.Dataset, where: str, plants: Sequence[PlantSeed]) -> None:
+def _check_coords(
+    ds: xr.Dataset, where: str, plants: Sequence[PlantSeed], *, whole_year: bool = True
+) -> None:
     """Check the time axis and the labels of every dimension."""
     if "time" not in ds.coords or not np.issubdtype(ds["time"].dtype, np.datetime64):
         raise InputError(where, "time", ds.coords.get("time"), "a datetime64 time coordinate")
@@ -298,7 +304,10 @@ def _check_coords(ds: xr.Dataset, where: str, plants: Sequence[PlantSeed]) -> No
     expected = pd.date_range(
         pd.Timestamp(year=year, month=1, day=1), periods=hours_in_year(year), freq="h"
     )
-    if len(time) != len(expected) or not (time == expected).all():
+    if not whole_year:
+        if not time.isin(expected).all() or not time.is_monotonic_increasing or time.has_duplicates:
+            raise InputError(where, "time", str(time[0]), f"whole hours of {year}, increasing")
+    elif len(time) != len(expected) or not (time == expected).all():
         bad = _first_difference(time, expected)
         raise InputError(
             where, "time", bad, f"every hour of {year} in order ({len(expected)} hours)"

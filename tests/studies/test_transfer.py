@@ -11,8 +11,8 @@ from casa1000.grid.params import GridParams
 from casa1000.grid.solve import run_ac
 from casa1000.profiles.build import build_profiles
 from casa1000.studies.benchmarks.contingency_benchmark import apply_state
-from casa1000.studies.engine.contingency_sweep import Limits
 from casa1000.studies.security.contingency_set import define_contingencies
+from casa1000.studies.security.limits import Limits
 from casa1000.studies.security.post_contingency import PostContingency
 from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
 from casa1000.studies.transfer_capability import (
