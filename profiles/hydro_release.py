@@ -55,7 +55,7 @@ def water_fill(target: FloatArray, cap: float) -> FloatArray:
 
     Examples
     --------
-    >>> water_fill(np.array([1.0, 1.0, 4.0]), 3.0).tolist()
+    >>> water_fill(np.array([1.0, 1.0, 4.0]), 3.0).round(9).tolist()
     [1.5, 1.5, 3.0]
     """
     total = float(target.sum())
