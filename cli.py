@@ -935,8 +935,9 @@ def dashboard_serve(
     from casa1000.dashboards.live import LiveServer
 
     server = LiveServer(host=host, port=port)
-    typer.echo(f"casa1000 what-if view on {server.url} (Ctrl-C stops it)")
     try:
+        # announced inside the try: a Ctrl-C right after the address still stops cleanly
+        typer.echo(f"casa1000 what-if view on {server.url} (Ctrl-C stops it)")
         server.serve_forever()
     except KeyboardInterrupt:
         pass

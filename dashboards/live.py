@@ -395,6 +395,21 @@ def create_app(choices: Sequence[dict[str, str]] | None = None) -> Any:
     return app
 
 
+def _check_free(host: str, port: int) -> None:
+    """Refuse a port that cannot be bound (werkzeug would print a paragraph and exit)."""
+    import socket
+
+    try:
+        info = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(info[0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(info[4])
+    except OSError as exc:
+        raise InputError(
+            "--port", "port", port, f"a free port on {host} ({exc.strerror or exc})"
+        ) from None
+
+
 class LiveServer:
     """The what-if app on a local WSGI server.
 
@@ -422,6 +437,7 @@ class LiveServer:
 
         if not 0 <= port <= 65535:
             raise InputError("--port", "port", port, "0 (any free port) to 65535")
+        _check_free(host, port)
         self.app = app if app is not None else create_app()
         try:
             self._server = make_server(

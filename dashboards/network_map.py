@@ -350,7 +350,13 @@ def _arrow_trace(layout: NetworkLayout, state: MapState) -> Trace:
             "cmin": 0.0,
             "cmax": LOADING_MAX_PERCENT,
             "line": {"width": 0.5, "color": "#333"},
-            "colorbar": {"title": {"text": axis_title("mean loading", "%")}, "x": 1.02},
+            "colorbar": {
+                "title": {"text": axis_title("mean loading", "%")},
+                "x": 1.02,
+                "y": 1.0,
+                "yanchor": "top",
+                "len": 0.45,
+            },
         },
         hovertext=texts,
         hoverinfo="text",
@@ -384,6 +390,40 @@ def _bus_trace(layout: NetworkLayout, state: MapState) -> Trace:
         name="substations",
         showlegend=False,
     )
+
+
+def _legend_traces(layout: NetworkLayout) -> list[Trace]:
+    """Legend entries only: how each kind of edge is drawn and the colour of each zone."""
+    kinds = [k for k in EdgeKind if any(e.kind is k for e in layout.edges)]
+    zones = sorted({b.zone for b in layout.buses})
+    out: list[Trace] = []
+    for i, kind in enumerate(kinds):
+        entry = _scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            line={"color": "#555", "dash": DASH[kind], "width": 2},
+            name=kind.value,
+            legendgroup="edges",
+            hoverinfo="skip",
+        )
+        if i == 0:
+            entry["legendgrouptitle"] = {"text": "lines (width: mean flow)"}
+        out.append(entry)
+    for i, zone in enumerate(zones):
+        entry = _scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker={"size": 9, "color": OKABE_ITO[i % len(OKABE_ITO)]},
+            name=plot_text(zone),
+            legendgroup="zones",
+            hoverinfo="skip",
+        )
+        if i == 0:
+            entry["legendgrouptitle"] = {"text": "substations by zone"}
+        out.append(entry)
+    return out
 
 
 def figure_network_map(
@@ -436,6 +476,7 @@ def figure_network_map(
         _bus_trace(layout, first),
     ]
     moving = list(range(2, len(traces)))
+    traces += _legend_traces(layout)
     frames = [
         {
             "name": s.label,
@@ -474,6 +515,8 @@ def figure_network_map(
                 }
             ]
         )
+    # colour bar in the upper half of the right margin, legend in the lower half
+    fig.update_layout(legend={"x": 1.02, "y": 0.0, "yanchor": "bottom", "tracegroupgap": 6})
     box = CASA_REGION
     fig.update_xaxes(
         range=[box.lon_min, box.lon_max],

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import xarray as xr
 
-from casa1000.dashboards.markup import Card, Html, cards, table
+from casa1000.dashboards.markup import Card, Html, cards, escape, table
 from casa1000.dashboards.network_map import (
     figure_network_map,
     map_states,
@@ -130,9 +130,17 @@ def season_limits_table(tr: xr.Dataset) -> Html:
 
 
 def overview_blocks(sets: Sequence[ResultSet]) -> list[Html | go.Figure]:
-    """Cards of every folder, the map of the first seasonal result, the season limits."""
-    blocks: list[Html | go.Figure] = [headline_cards(s) for s in sets]
+    """Cards of every folder (the first open), the map of the first folder, the season limits."""
     main = sets[0]
+    blocks: list[Html | go.Figure] = [headline_cards(main)]
+    for other in sets[1:]:
+        # the other folders' headlines fold away: the comparison section has their numbers
+        blocks.append(
+            Html(
+                f"<details><summary>Headlines of {escape(other.label)} "
+                f"({escape(other.folder)})</summary>{headline_cards(other).markup}</details>"
+            )
+        )
     seasonal = main.get("seasonal")
     if seasonal is not None:
         blocks.append(map_figure(seasonal, main.label))

@@ -249,6 +249,7 @@ gap:12px;margin:12px 0}
 .card{background:#fff;border:1px solid #e2e2e2;border-left:4px solid #0072B2;padding:10px 14px}
 .card-title{font-weight:600}.card-subtitle{font-size:12px;color:#666;margin:2px 0 6px 0}
 .card ul{margin:0;padding-left:18px;font-size:13px;line-height:1.4}
+details{margin:6px 0}summary{cursor:pointer;color:#0b3954;font-weight:600}
 .table-wrap{overflow-x:auto;background:#fff;border:1px solid #e2e2e2;margin:14px 0;max-height:560px}
 table.data{border-collapse:collapse;font-size:12px;width:100%}
 table.data caption{text-align:left;font-weight:600;padding:8px}
