@@ -1,6 +1,7 @@
 r"""The offline report: one self-contained HTML file of result folders, opened by any browser.
 
-The page holds plotly.js once, then every figure as JSON in a
+The page holds plotly.js once (the shipped cartesian bundle, 1.5 MB, when it
+can draw every figure: see :func:`plotly_bundle`), then every figure as JSON in a
 ``<script type="application/json">`` block that one loader script draws.
 Nothing is fetched when the page opens: no CDN script, no map tiles, no
 topojson (the map's borders are line traces, see
@@ -18,10 +19,12 @@ and ``/`` written as ``\u003c`` and ``\u002f`` by plotly's encoder.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.resources import files
 from pathlib import Path
 from typing import TypeAlias
 
@@ -287,12 +290,29 @@ document.querySelectorAll('table.sortable').forEach(function (t) {
 
 DRAW_SCRIPT = """
 (function () {
+  // Draw one figure per task, those on screen first, so the first screen shows
+  // as soon as plotly.js is parsed and the page stays responsive meanwhile.
   var config = %s;
-  document.querySelectorAll('div.plot').forEach(function (div) {
+  var waiting = Array.prototype.slice.call(document.querySelectorAll('div.plot'));
+  var seen = new Set();
+  if ('IntersectionObserver' in window) {
+    var watch = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) { if (e.isIntersecting) { seen.add(e.target); } });
+    }, {rootMargin: '200px'});
+    waiting.forEach(function (div) { watch.observe(div); });
+  }
+  function draw(div) {
     var fig = JSON.parse(document.getElementById(div.id + '-json').textContent);
     fig.config = config;
     Plotly.newPlot(div, fig);
-  });
+  }
+  function next() {
+    if (!waiting.length) { document.body.dataset.drawn = 'all'; return; }
+    var k = waiting.findIndex(function (d) { return seen.has(d); });
+    draw(waiting.splice(k < 0 ? 0 : k, 1)[0]);
+    setTimeout(next, 0);
+  }
+  next();
 })();
 """
 
@@ -303,11 +323,62 @@ def _figure_json(fig: go.Figure) -> str:
     return text.replace("</", "<\\/")
 
 
+CARTESIAN_BUNDLE = "plotly-cartesian.min.js"
+CARTESIAN_TRACES = frozenset(
+    {
+        "bar",
+        "box",
+        "contour",
+        "heatmap",
+        "histogram",
+        "histogram2d",
+        "histogram2dcontour",
+        "image",
+        "pie",
+        "scatter",
+        "scatterternary",
+        "violin",
+    }
+)
+"""Trace types of the shipped cartesian bundle (``plotlyjs/SOURCE.md``)."""
+
+
+def trace_types(figures: Sequence[go.Figure]) -> set[str]:
+    """Every trace type of the figures, their animation frames included."""
+    types: set[str] = set()
+    for fig in figures:
+        types.update(str(t.type or "scatter") for t in fig.data)
+        for frame in fig.frames or ():
+            types.update(str(t.type or "scatter") for t in frame.data)
+    return types
+
+
+def plotly_bundle(figures: Sequence[go.Figure]) -> tuple[str, str]:
+    """Choose the plotly.js to embed: the shipped cartesian bundle when it can draw everything.
+
+    It is used when every trace type is one it holds and its version is the
+    plotly.js of the installed plotly package (whose JSON the figures are);
+    otherwise the plotly package's full bundle is.
+
+    Returns
+    -------
+    tuple of str
+        ``("cartesian" or "full", the script)``.
+    """
+    from plotly.offline import get_plotlyjs, get_plotlyjs_version
+
+    shipped = files("casa1000.dashboards").joinpath("plotlyjs", CARTESIAN_BUNDLE)
+    script = shipped.read_text(encoding="utf-8")
+    found = re.search(r"plotly\.js \(cartesian[^)]*\) v(\d+\.\d+\.\d+)", script[:300])
+    same = found is not None and found.group(1) == str(get_plotlyjs_version())
+    if same and trace_types(figures) <= CARTESIAN_TRACES:
+        return "cartesian", script
+    return "full", str(get_plotlyjs())
+
+
 def render_html(report: Report) -> tuple[str, int]:
     """Return the page of a report and the number of figures in it."""
     import json
-
-    from plotly.offline import get_plotlyjs
 
     parts: list[str] = []
     nav = "".join(f'<a href="#{escape(s.id)}">{escape(s.title)}</a>' for s in report.sections)
@@ -328,6 +399,8 @@ def render_html(report: Report) -> tuple[str, int]:
                 f'<script type="application/json" id="{fid}-json">{_figure_json(block)}</script>'
             )
         parts.append("</section>")
+    figures_in = [b for sec in report.sections for b in sec.blocks if not isinstance(b, Html)]
+    _, bundle = plotly_bundle(figures_in)
     created = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     folders = ", ".join(report.folders)
     page = (
@@ -336,7 +409,7 @@ def render_html(report: Report) -> tuple[str, int]:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(report.title)}</title><style>{STYLE}</style>"
         "<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>"
-        f"<script>{get_plotlyjs()}</script></head><body>"
+        f"<script>{bundle}</script></head><body>"
         f'<header><h1>{escape(report.title)}</h1><div class="meta">casa1000 '
         f"{escape(casa1000.__version__)}, written {escape(created)}; folders: "
         f"{escape(folders)}</div></header><nav>{nav}</nav><main>{''.join(parts)}</main>"

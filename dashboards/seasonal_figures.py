@@ -9,6 +9,7 @@ files hold.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import plotly.graph_objects as go
 import xarray as xr
@@ -22,6 +23,26 @@ WINTER_MONTHS = (10, 11, 12, 1, 2, 3)
 """October to March: the Kyrgyz and Tajik deficit season (no export contracted)."""
 HOUR_AXIS = axis_title("hour of day", "h, UTC+05:00")
 DAY_AXIS = axis_title("day", "date")
+
+
+DURATION_POINTS = 800
+"""Points drawn of a duration curve."""
+
+
+def thinned(n: int, at_most: int) -> npt.NDArray[np.intp]:
+    """Return about ``at_most`` evenly spaced indices of ``n`` items, first and last included.
+
+    Examples
+    --------
+    >>> thinned(10, 4).tolist()
+    [0, 4, 8, 9]
+    >>> thinned(3, 10).tolist()
+    [0, 1, 2]
+    """
+    if n <= at_most:
+        return np.arange(n)
+    step = -(-n // max(at_most - 1, 1))
+    return np.unique(np.r_[np.arange(0, n, step), n - 1])
 
 
 def _month_labels(months: pd.Index) -> list[str]:
@@ -172,7 +193,10 @@ def figure_capability_duration(tr: xr.Dataset) -> go.Figure:
     plotly.graph_objects.Figure
         The capability sorted from highest to lowest against the number of
         hours it is reached [MW vs h]; one marker trace per limiter; the export
-        available sorted the same way for reference.
+        available sorted the same way for reference.  A year shows every
+        fourth or fifth hour of the sorted curve (at most about
+        :data:`DURATION_POINTS` points: 8,760 SVG markers take a second to
+        draw, and a sorted curve looks the same).
     """
     cap = tr.transfer_capability_mw.values
     order = np.argsort(-cap, kind="stable")
@@ -181,11 +205,12 @@ def figure_capability_duration(tr: xr.Dataset) -> go.Figure:
     element = tr.limiting_element.values[order]
     contingency = tr.limiting_contingency.values[order]
     when = pd.DatetimeIndex(tr.time.values[order]).strftime("%Y-%m-%d %H:00")
+    shown = thinned(cap.size, DURATION_POINTS)
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
-            x=hours,
-            y=cap[order],
+            x=hours[shown],
+            y=cap[order][shown],
             mode="lines",
             line={"color": "#555", "width": 1},
             name="secure capability",
@@ -193,19 +218,21 @@ def figure_capability_duration(tr: xr.Dataset) -> go.Figure:
         )
     )
     for k, name in enumerate(sorted(set(limiter.tolist()))):
-        sel = limiter == name
+        rows = np.flatnonzero(limiter == name)
+        # each limiter keeps its share of the points, and at least a few
+        rows = rows[thinned(rows.size, max(50, DURATION_POINTS * rows.size // cap.size))]
         fig.add_trace(
             go.Scatter(
-                x=hours[sel],
-                y=cap[order][sel],
+                x=hours[rows],
+                y=cap[order][rows],
                 mode="markers",
                 marker={"size": 4, "color": OKABE_ITO[k % len(OKABE_ITO)]},
                 name=f"limited by {plot_text(name)}",
                 customdata=np.column_stack(
                     [
-                        [plot_text(e) for e in element[sel]],
-                        [plot_text(c) for c in contingency[sel]],
-                        when[sel],
+                        [plot_text(e) for e in element[rows]],
+                        [plot_text(c) for c in contingency[rows]],
+                        when[rows],
                     ]
                 ),
                 hovertemplate=(
@@ -217,8 +244,8 @@ def figure_capability_duration(tr: xr.Dataset) -> go.Figure:
     avail = np.sort(tr.export_available_mw.values)[::-1]
     fig.add_trace(
         go.Scatter(
-            x=hours,
-            y=avail,
+            x=hours[shown],
+            y=avail[shown],
             mode="lines",
             line={"color": OKABE_ITO[4], "dash": "dash"},
             name="export available (profiles)",

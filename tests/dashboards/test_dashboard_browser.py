@@ -45,7 +45,11 @@ def opened(
     seen = watch(page)
     started = time.perf_counter()
     page.goto(report.as_uri(), wait_until="load")
-    page.wait_for_function(f"({DRAWN})()[0] === ({DRAWN})()[1]", timeout=60_000)
+    # a function, not an expression: the page's CSP forbids eval
+    page.wait_for_function(
+        f"() => {{ const [all, drawn] = ({DRAWN})(); return all > 0 && all === drawn; }}",
+        timeout=60_000,
+    )
     seconds = time.perf_counter() - started
     yield page, seen, seconds
     page.screenshot(path=str(tmp_path_factory.mktemp("screenshots") / "report.png"))

@@ -12,7 +12,7 @@ from plotly.offline import get_plotlyjs
 from typer.testing import CliRunner
 
 from casa1000.cli import app
-from casa1000.dashboards.report import write_report
+from casa1000.dashboards.report import plotly_bundle, write_report
 from casa1000.errors import InputError
 
 INJECTION = "<script>alert(1)</script>"
@@ -28,9 +28,20 @@ def page(result_folders: Any, tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_plotly_js_is_embedded_once(page: str) -> None:
-    head = get_plotlyjs()[:200]
-    assert page.count(head) == 1
+    assert len(re.findall(r"\* plotly\.js .*v\d+\.\d+\.\d+", page)) == 1
+    assert "plotly.js (cartesian - minified) v" in page  # the 1.5 MB bundle
+    assert get_plotlyjs()[:200] not in page
     assert len(page.encode()) < 15e6
+
+
+def test_full_plotly_js_when_a_figure_needs_it() -> None:
+    import plotly.graph_objects as go
+
+    cartesian = [go.Figure(go.Heatmap(z=[[1.0]])), go.Figure(frames=[go.Frame(data=[go.Bar()])])]
+    assert plotly_bundle(cartesian)[0] == "cartesian"
+    geo = [*cartesian, go.Figure(go.Scattergeo(lon=[70.0], lat=[40.0]))]
+    name, script = plotly_bundle(geo)
+    assert name == "full" and script == get_plotlyjs()
 
 
 def test_nothing_is_loaded_from_elsewhere(page: str) -> None:
