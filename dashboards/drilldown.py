@@ -131,24 +131,22 @@ def rebuild_inputs(ds: xr.Dataset) -> tuple[object, xr.Dataset] | str:
         ``(params, profiles)`` restricted to the result's hours, or the reason
         they cannot be rebuilt.
     """
-    from casa1000.profiles.config import Hydrology, ProfileConfig
     from casa1000.studies.spine.provenance import hash_dataset, params_hash
-    from casa1000.studies.spine.scenario import Scenario
+    from casa1000.studies.spine.scenario import Scenario, profile_config_from
 
     a = ds.attrs
     source = str(a.get("profile_source", ""))
     if not source.startswith("{"):
         return f"its profiles came from {source or 'an unknown source'}, not from a build"
     try:
-        build = json.loads(source)
-        if "hydrology" in build:
-            build["hydrology"] = Hydrology.parse(build["hydrology"])
+        # the profile settings as recorded, parsed the way the command line parses them
+        build = profile_config_from(None, json.loads(source))
         overrides = json.loads(str(a.get("overrides", "{}")))
         scenario = Scenario(
             name=str(a.get("scenario", "")),
             variant=str(a.get("variant", "")) or None,
             sets=tuple(f"{k}={v}" for k, v in overrides.items()),
-            profile_config=ProfileConfig(**build),
+            profile_config=build,
         )
         inputs = scenario.load()
     except (Casa1000Error, ValueError, TypeError) as exc:

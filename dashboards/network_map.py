@@ -13,8 +13,8 @@ What a frame shows (one frame for the whole period, one per month studied):
 * hover: mean flow, mean and peak loading; buses: mean and lowest voltage.
 
 HVDC segment flow is the AC power delivered by the converters downstream of the
-segment (its DC losses are not shown), and its loading is that flow over the
-link rating.
+segment, or drawn by them when the link runs in reverse (its DC losses are not
+shown), and its loading is that flow over the link rating.
 """
 
 from __future__ import annotations
@@ -209,9 +209,11 @@ def _hourly(ds: xr.Dataset, layout: NetworkLayout) -> tuple[FloatArray, FloatArr
     for k, edge in enumerate(layout.edges):
         if edge.kind is EdgeKind.HVDC:
             cols = [terminal[t] for t in edge.downstream if t in terminal]
-            # converters draw power from the AC bus: delivered power is negative
-            flow[:, k] = np.clip(-converter[:, cols].sum(axis=1), 0.0, None)
-            loading[:, k] = 100.0 * flow[:, k] / layout.hvdc_rating_mw
+            # converters draw power from the AC bus (delivered power is negative): what the
+            # terminals beyond the segment deliver flows forwards, what they draw (reverse
+            # flow in winter) flows backwards
+            flow[:, k] = -converter[:, cols].sum(axis=1)
+            loading[:, k] = 100.0 * np.abs(flow[:, k]) / layout.hvdc_rating_mw
             continue
         cols = [column[b] for b in edge.branches if b in column]
         if cols:

@@ -51,6 +51,7 @@ from casa1000.dashboards.seasonal_figures import (
     figure_monthly_energy,
     figure_unserved,
 )
+from casa1000.dashboards.supply_figures import figure_afghan_supply, figure_reservoirs
 from casa1000.errors import InputError
 
 Block: TypeAlias = "Html | go.Figure"
@@ -119,6 +120,11 @@ def _seasonal_section(main: ResultSet) -> Section:
         blocks += [figure_capability_map(transfer), figure_capability_duration(transfer)]
     if seasonal is not None:
         blocks.append(figure_unserved(seasonal))
+        blocks += [
+            fig
+            for fig in (figure_reservoirs(seasonal), figure_afghan_supply(seasonal))
+            if fig is not None
+        ]
     if not blocks:
         blocks.append(paragraph("This folder holds no seasonal or transfer-capability result."))
     return Section(
@@ -126,7 +132,8 @@ def _seasonal_section(main: ResultSet) -> Section:
         title="Seasonal transfers",
         intro=(
             "Energy delivered and lost month by month, the CASA export and its N-1 secure "
-            "capability hour by hour, and the winter deficit of the supplier zones."
+            "capability hour by hour, the winter deficit of the supplier zones, the reservoirs "
+            "that carry summer export into winter and Afghanistan's whole supply."
         ),
         blocks=tuple(blocks),
     )

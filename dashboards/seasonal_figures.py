@@ -60,7 +60,8 @@ def figure_monthly_energy(ds: xr.Dataset) -> go.Figure:
     Returns
     -------
     plotly.graph_objects.Figure
-        Two bar panels [GWh]: delivered to Pakistan and Afghanistan; HVDC losses
+        Two bar panels [GWh]: delivered to Pakistan and Afghanistan (and to
+        Tajikistan by reverse flow in winter, when there is any); HVDC losses
         (DC line and converters, on the power sent to the HVDC offtakers) and
         CAPS AC losses.
     """
@@ -84,6 +85,24 @@ def figure_monthly_energy(ds: xr.Dataset) -> go.Figure:
                 y=table[col].round(3).to_numpy(),
                 name=name,
                 marker_color=colour,
+                hovertemplate="%{x}: %{y:,.1f} GWh<extra>" + name + "</extra>",
+            ),
+            row=1,
+            col=1,
+        )
+    if "reverse_delivered_mw" in ds and float(ds.reverse_delivered_mw.sum()) > 0:
+        months_of = ds.time.dt.month.values
+        reverse = [
+            float(ds.reverse_delivered_mw.values[months_of == m].sum()) / 1000.0
+            for m in table.index
+        ]
+        name = "reverse flow delivered to Tajikistan"
+        fig.add_trace(
+            go.Bar(
+                x=months,
+                y=np.round(reverse, 3),
+                name=name,
+                marker_color=OKABE_ITO[4],
                 hovertemplate="%{x}: %{y:,.1f} GWh<extra>" + name + "</extra>",
             ),
             row=1,

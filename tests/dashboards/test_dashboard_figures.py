@@ -32,6 +32,7 @@ from casa1000.dashboards.seasonal_figures import (
     figure_monthly_energy,
     figure_unserved,
 )
+from casa1000.dashboards.supply_figures import figure_afghan_supply, figure_reservoirs
 from casa1000.dashboards.theme import plot_text
 
 UNIT = re.compile(r"\[[^\]]+\]")
@@ -227,3 +228,23 @@ def test_element_names_are_escaped_in_figures(result_folders: Any) -> None:
     text = json.dumps(fig.to_plotly_json(), default=str)
     assert evil not in text
     assert plot_text(evil) in text
+
+
+def test_reservoirs_and_afghan_supply(result_folders: Any) -> None:
+    ds = result_folders.results["seasonal"]
+    reservoirs = figure_reservoirs(ds)
+    assert reservoirs is not None
+    assert_units_on_every_axis(reservoirs)
+    for name in ds.reservoir.values:
+        line = next(t for t in reservoirs.data if t.name == name and t.type == "scatter")
+        np.testing.assert_allclose(
+            _finite(line.y), ds.reservoir_volume_bcm.sel(reservoir=name).values, atol=1e-3
+        )
+    supply = figure_afghan_supply(ds)
+    assert supply is not None
+    assert_units_on_every_axis(supply)
+    total = sum(_finite(t.y).sum() for t in supply.data if t.name != "unserved")
+    assert total == pytest.approx(float(ds.af_supply_mw.sum()) / 1e3, abs=1e-2)
+    bare = ds.drop_vars([v for v in ds.data_vars if str(v).startswith(("reservoir_", "af_"))])
+    assert figure_reservoirs(bare.drop_vars("reservoir")) is None
+    assert figure_afghan_supply(bare) is None
