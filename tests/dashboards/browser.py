@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +10,8 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("CASA1000_CHROMIUM") or "/usr/bin/chromium")
+"""Debian's chromium (``.ci/run`` installs it and names it in CASA1000_CHROMIUM)."""
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -22,7 +24,8 @@ LOCAL = ("file:", "data:", "blob:")
 
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(),
-    reason="browser test: Debian's chromium is not at /usr/bin/chromium (apt-get install chromium)",
+    reason=f"browser test: no chromium at {CHROMIUM} (apt-get install chromium, or set "
+    "CASA1000_CHROMIUM to its path)",
 )
 
 
