@@ -10,11 +10,12 @@ of their line so they leave service with it.  Every element's pandapower
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from casa1000.grid.params import GridParams, ShuntSwitching
-from casa1000.grid.schedule import Schedule
+from casa1000.grid.schedule import Q_MAX_PER_MW, Q_MIN_PER_MW, Schedule
 
 if TYPE_CHECKING:
     from pandapower.auxiliary import pandapowerNet
@@ -51,6 +52,20 @@ class NetIndex:
     def branch_ids(self) -> list[str]:
         """Line circuits then transformer units, the branch order used by studies."""
         return [*self.line, *self.trafo]
+
+    def circuits(self, parents: Iterable[str]) -> list[str]:
+        """Branch IDs (circuits or units) of the lines or transformers ``parents``.
+
+        Examples
+        --------
+        >>> from casa1000.grid.reference import load_reference
+        >>> built = build_net(load_reference())
+        >>> built.index.circuits(built.params.roles.supplier_ties)
+        ['DATKA_SUGHD']
+        """
+        wanted = set(parents)
+        owner = {**self.line_parent, **self.trafo_parent}
+        return [b for b in self.branch_ids if owner.get(b) in wanted]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,7 +157,8 @@ def build_net(params: GridParams, schedule: Schedule | None = None, hour: int = 
     regulating = [p for p in params.plants if p.vm_pu is not None]
     fixed = [p for p in params.plants if p.vm_pu is None]
     if regulating:
-        # Q limits are recorded for reporting; the load flow does not enforce them
+        # Q limits of all units running; set_hour narrows them to the units committed.
+        # They are recorded for reporting; the load flow does not enforce them
         gen_idx = pp.create_gens(
             net,
             [ix.bus[p.bus] for p in regulating],
@@ -151,8 +167,8 @@ def build_net(params: GridParams, schedule: Schedule | None = None, hour: int = 
             name=[p.id for p in regulating],
             max_p_mw=[p.p_max_mw for p in regulating],
             min_p_mw=0.0,
-            max_q_mvar=[0.6 * p.p_max_mw for p in regulating],
-            min_q_mvar=[-0.3 * p.p_max_mw for p in regulating],
+            max_q_mvar=[Q_MAX_PER_MW * p.p_max_mw for p in regulating],
+            min_q_mvar=[Q_MIN_PER_MW * p.p_max_mw for p in regulating],
             in_service=[p.in_service for p in regulating],
         )
         ix.gen.update(zip((p.id for p in regulating), (int(i) for i in gen_idx), strict=True))
@@ -210,7 +226,9 @@ def build_net(params: GridParams, schedule: Schedule | None = None, hour: int = 
     return built
 
 
-def set_hour(built: BuiltNet, schedule: Schedule, hour: int) -> None:
+def set_hour(
+    built: BuiltNet, schedule: Schedule, hour: int, *, honour_commitment: bool = False
+) -> None:
     """Write the injections of one hour of ``schedule`` into ``built.net`` (in place).
 
     Parameters
@@ -221,15 +239,27 @@ def set_hour(built: BuiltNet, schedule: Schedule, hour: int) -> None:
         The injections.
     hour
         Row of ``schedule``.
+    honour_commitment
+        Take idle plants (dispatched at 0 MW) out of service, so their buses do
+        not regulate voltage (``schedule.plant_committed``).  The hour's reactive
+        capability of the running units is written to the generators' Q limits
+        either way (recorded, enforced only by ``runpp(enforce_q_lims=True)``).
     """
     net, ix = built.net, built.index
+    in_service = {p.id: p.in_service for p in built.params.plants}
     for j, lid in enumerate(schedule.load_ids):
         net.load.at[ix.load[lid], "p_mw"] = float(schedule.load_p_mw[hour, j])
         net.load.at[ix.load[lid], "q_mvar"] = float(schedule.load_q_mvar[hour, j])
     for j, pid in enumerate(schedule.plant_ids):
         value = float(schedule.plant_p_mw[hour, j])
         if pid in ix.gen:
-            net.gen.at[ix.gen[pid], "p_mw"] = value
+            g = ix.gen[pid]
+            net.gen.at[g, "p_mw"] = value
+            net.gen.at[g, "min_q_mvar"] = float(schedule.plant_q_min_mvar[hour, j])
+            net.gen.at[g, "max_q_mvar"] = float(schedule.plant_q_max_mvar[hour, j])
+            if honour_commitment:
+                on = bool(schedule.plant_committed[hour, j]) and in_service[pid]
+                net.gen.at[g, "in_service"] = on
         else:
             net.sgen.at[ix.sgen[pid], "p_mw"] = value
     for j, cid in enumerate(schedule.compensator_ids):

@@ -193,13 +193,35 @@ class Shunt:
 
 @dataclass(frozen=True, kw_only=True)
 class External:
-    """An external equivalent that holds voltage and balances its synchronous area ([pu], [MW])."""
+    """An external equivalent that holds voltage and balances its synchronous area.
+
+    The equivalent is an ideal source (the slack of its area) at ``bus``; what
+    makes it finite is the impedance of its ties (see :class:`Tie`).
+
+    Parameters
+    ----------
+    id, bus, zone
+        String ID, the bus of its internal source and its zone.
+    area
+        Name of the synchronous area it balances (``"CAPS"``, ``"PK"``).
+    vm_pu
+        Voltage set-point of the internal source [pu].
+    max_import_mw
+        Power the suppliers of its area may import through it [MW].
+    q_min_mvar, q_max_mvar
+        Reactive capability of the equivalent (absorbing < 0 < producing) [Mvar];
+        recorded on the slack and checked in the results, not enforced by the
+        load flow (a slack has no Q limit).
+    """
 
     id: str
     bus: str
     zone: str
+    area: str
     vm_pu: float
     max_import_mw: float
+    q_min_mvar: float = -1e6
+    q_max_mvar: float = 1e6
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -212,6 +234,8 @@ class HvdcTerminal:
     rating_mw: float
     filter_banks: int
     filter_bank_mvar: float
+    offtaker: str = ""
+    """Zone of the offtaker an inverter delivers to (``"PK"``); empty for the rectifier."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -275,6 +299,58 @@ class Contract:
     tajikistan_share: float
     kyrgyzstan_share: float
 
+    @property
+    def supplier_share(self) -> dict[str, float]:
+        """Supplier zone -> its share of the contracted export [-]."""
+        return {zone: float(getattr(self, name)) for zone, name in SUPPLIER_SHARE_FIELD.items()}
+
+    @property
+    def offtaker_mw(self) -> dict[str, float]:
+        """Offtaker zone -> its contracted power [MW]."""
+        return {zone: float(getattr(self, name)) for zone, name in OFFTAKER_MW_FIELD.items()}
+
+
+SUPPLIER_SHARE_FIELD: dict[str, str] = {"KG": "kyrgyzstan_share", "TJ": "tajikistan_share"}
+"""Supplier zone -> the :class:`Contract` field of its share.
+
+Zone codes are the vocabulary shared with the profiles (``supplier`` and
+``offtaker`` coordinates); this table is the one place that pairs them with the
+contract's named fields.
+"""
+OFFTAKER_MW_FIELD: dict[str, str] = {"PK": "pakistan_mw", "AF": "afghanistan_mw"}
+"""Offtaker zone -> the :class:`Contract` field of its contracted power."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Roles:
+    """Which elements play which part in the CASA-1000 trade (read from ``seeds/roles.toml``).
+
+    Study and grid code ask these instead of naming element IDs, so a variant
+    whose elements are named differently works unchanged.
+
+    Parameters
+    ----------
+    supplier_ties
+        Lines that join the supplier zones directly (Datka-Sughd): the path of
+        the Kyrgyz share of the export.
+    supplier_external
+        The external equivalent of the suppliers' synchronous area (the rest of
+        CAPS); deficits of the supplier zones are imported through it.
+    """
+
+    supplier_ties: tuple[str, ...]
+    supplier_external: str
+
+    @property
+    def suppliers(self) -> tuple[str, ...]:
+        """Zones that export (Kyrgyzstan, Tajikistan)."""
+        return tuple(SUPPLIER_SHARE_FIELD)
+
+    @property
+    def offtakers(self) -> tuple[str, ...]:
+        """Zones that import over CASA-1000 (Pakistan, Afghanistan)."""
+        return tuple(OFFTAKER_MW_FIELD)
+
 
 @dataclass(frozen=True, kw_only=True)
 class GridParams:
@@ -292,6 +368,7 @@ class GridParams:
     externals: tuple[External, ...]
     hvdc: Hvdc
     contract: Contract
+    roles: Roles
     citations: tuple[Citation, ...] = field(default=(), compare=False)
     origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     """(dotted key, where it was last set) pairs, used to name the culprit of an error."""
@@ -308,6 +385,24 @@ class GridParams:
     def bus(self, bus_id: str) -> Bus:
         """Return the bus with string ID ``bus_id``."""
         return next(b for b in self.buses if b.id == bus_id)
+
+    def external(self, external_id: str) -> External:
+        """Return the external equivalent with string ID ``external_id``."""
+        return next(e for e in self.externals if e.id == external_id)
+
+    @property
+    def supplier_external(self) -> External | None:
+        """The equivalent of the suppliers' area (``roles.supplier_external``), if present."""
+        return next((e for e in self.externals if e.id == self.roles.supplier_external), None)
+
+    def offtaker_terminal(self, offtaker: str) -> HvdcTerminal | None:
+        """Return the inverter delivering to zone ``offtaker`` (None: it is served over AC)."""
+        return next((t for t in self.hvdc.inverters if t.offtaker == offtaker), None)
+
+    @property
+    def ac_offtakers(self) -> tuple[str, ...]:
+        """Offtakers with no inverter of their own: their share is a load fed over AC."""
+        return tuple(o for o in self.roles.offtakers if self.offtaker_terminal(o) is None)
 
 
 COLLECTIONS: dict[str, str] = {

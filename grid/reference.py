@@ -30,6 +30,7 @@ from casa1000.grid.params import (
     LineType,
     Load,
     Plant,
+    Roles,
     Shunt,
     Trafo,
     Variant,
@@ -198,6 +199,9 @@ def load_reference(variant: Variant | str = Variant.AS_BUILT) -> GridParams:
     contract = build_element(Contract, contract_values, where=where, prefix="contract")
     citations += link_cites + contract_cites
     origins += [("hvdc", where), ("contract", where)]
+    roles, role_cites = _read_roles()
+    citations += role_cites
+    origins.append(("roles", "seeds/roles.toml"))
     return GridParams(
         variant=variant,
         zones=tuple(tables["zone"]),
@@ -211,9 +215,20 @@ def load_reference(variant: Variant | str = Variant.AS_BUILT) -> GridParams:
         externals=tuple(tables["external"]),
         hvdc=hvdc,
         contract=contract,
+        roles=roles,
         citations=tuple(citations),
         origins=tuple(origins),
     )
+
+
+def _read_roles() -> tuple[Roles, list[Citation]]:
+    where = "seeds/roles.toml"
+    try:
+        doc = tomllib.loads(seed_text("roles.toml"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(where, "toml", str(exc), "valid TOML") from None
+    values, cites = _toml_values(doc.get("roles", {}), "roles", where)
+    return build_element(Roles, values, where=where, prefix="roles"), cites
 
 
 def _build_hvdc(

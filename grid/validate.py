@@ -108,7 +108,7 @@ def _references(params: GridParams) -> Iterable[InputError]:
                 key = f"{prefix}.{ident}"
                 yield InputError(params.origin_of(key), key, ident, "a unique id")
     buses = {b.id for b in params.buses}
-    zones = {z.id for z in params.zones} | {"EXT"}
+    zones = {z.id for z in params.zones}
     allowed_buses = "an existing bus id (see `casa1000 grid show`)"
     refs: list[tuple[str, str, str]] = []  # (prefix, field, collection it must name)
     refs += [
@@ -141,6 +141,23 @@ def _references(params: GridParams) -> Iterable[InputError]:
         if t.bus not in buses:
             key = f"hvdc.terminal.{t.id}.bus"
             yield InputError(params.origin_of(key), key, t.bus, allowed_buses)
+    offtakers = set(params.roles.offtakers)
+    for t in params.hvdc.inverters:
+        if t.offtaker not in offtakers:
+            key = f"hvdc.terminal.{t.id}.offtaker"
+            yield InputError(params.origin_of(key), key, t.offtaker, f"one of {sorted(offtakers)}")
+    for ln in params.roles.supplier_ties:
+        if ln not in lines:
+            key = "roles.supplier_ties"
+            yield InputError(params.origin_of(key), key, ln, "an existing line id")
+    if params.roles.supplier_external not in {e.id for e in params.externals}:
+        key = "roles.supplier_external"
+        yield InputError(
+            params.origin_of(key),
+            key,
+            params.roles.supplier_external,
+            f"one of {sorted(e.id for e in params.externals)}",
+        )
     terminals = {t.id for t in params.hvdc.terminals}
     for s in params.hvdc.segments:
         for name in ("from_terminal", "to_terminal"):

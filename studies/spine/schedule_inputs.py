@@ -7,7 +7,8 @@ availability from the profiles, the export split between the offtakers, and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,18 +16,26 @@ import numpy.typing as npt
 import xarray as xr
 
 from casa1000.grid.params import GridParams
-from casa1000.grid.schedule import OFFTAKERS, SUPPLIERS, Schedule, make_schedule, split_export
+from casa1000.grid.schedule import Schedule, make_schedule, split_export
 
 FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, kw_only=True)
 class ScheduleInputs:
-    """What :func:`~casa1000.grid.schedule.make_schedule` needs for a run of hours ([MW])."""
+    """What :func:`~casa1000.grid.schedule.make_schedule` needs for a run of hours ([MW]).
+
+    ``offer_mw`` (supplier -> what it offers), ``contract_mw`` (the contracted
+    total) and ``loss_cover_mw`` (supplier -> losses its plants cover) are
+    optional: without offers the contract shares split the export.
+    """
 
     demand_mw: Mapping[str, FloatArray]
     export_mw: Mapping[str, FloatArray]
     available_mw: Mapping[str, FloatArray]
+    offer_mw: Mapping[str, FloatArray] | None = None
+    contract_mw: FloatArray | None = None
+    loss_cover_mw: Mapping[str, FloatArray] | None = None
 
     def schedule(self, params: GridParams, poles_in_service: int | None = None) -> Schedule:
         """Make the schedule of these inputs with ``poles_in_service`` poles (all by default)."""
@@ -36,6 +45,9 @@ class ScheduleInputs:
             export_mw=self.export_mw,
             available_mw=self.available_mw,
             poles_in_service=poles_in_service,
+            offer_mw=self.offer_mw,
+            contract_mw=self.contract_mw,
+            loss_cover_mw=self.loss_cover_mw,
         )
 
     def scaled(self, factor: npt.ArrayLike) -> ScheduleInputs:
@@ -47,19 +59,61 @@ class ScheduleInputs:
             Scalar or (hours,) multiplier [-].
         """
         scale = np.asarray(factor, dtype=np.float64)
-        return ScheduleInputs(
-            demand_mw=self.demand_mw,
-            export_mw={o: v * scale for o, v in self.export_mw.items()},
-            available_mw=self.available_mw,
+        return dataclasses.replace(
+            self, export_mw={o: v * scale for o, v in self.export_mw.items()}
+        )
+
+    def with_loss_cover(self, loss_cover_mw: Mapping[str, FloatArray] | None) -> ScheduleInputs:
+        """Return the same hours with each supplier covering ``loss_cover_mw`` [MW]."""
+        return dataclasses.replace(self, loss_cover_mw=loss_cover_mw)
+
+    def without_suppliers(self, cut: Sequence[str], base: Schedule) -> ScheduleInputs:
+        """Return the hours with the export of the ``cut`` suppliers removed.
+
+        Parameters
+        ----------
+        cut
+            Supplier zones whose export cannot reach the converter.
+        base
+            The schedule of these inputs: how much each supplier exported.
+
+        Returns
+        -------
+        ScheduleInputs
+            Offtakers' export cut by the cut suppliers' share of what was sent,
+            and those suppliers offering nothing (the others export as before).
+        """
+        sent = base.sent_mw
+        lost = sum(
+            (base.supplier_export_mw[:, base.suppliers.index(z)] for z in cut), np.zeros_like(sent)
+        )
+        keep = 1.0 - np.divide(lost, sent, out=np.zeros_like(sent), where=sent > 0)
+        if self.offer_mw is not None:
+            offers = dict(self.offer_mw)
+        else:
+            # without offers the contract shares split the export: make them explicit
+            offers = {z: base.supplier_export_mw[:, k] for k, z in enumerate(base.suppliers)}
+        offers = {z: (np.zeros_like(v) if z in cut else v) for z, v in offers.items()}
+        return dataclasses.replace(
+            self,
+            export_mw={o: v * keep for o, v in self.export_mw.items()},
+            offer_mw=offers,
         )
 
     def take(self, rows: npt.ArrayLike) -> ScheduleInputs:
         """Return the inputs of some hours (row indices, repeats allowed)."""
         idx = np.asarray(rows, dtype=np.intp)
+
+        def pick(values: Mapping[str, FloatArray] | None) -> dict[str, FloatArray] | None:
+            return None if values is None else {k: v[idx] for k, v in values.items()}
+
         return ScheduleInputs(
             demand_mw={k: v[idx] for k, v in self.demand_mw.items()},
             export_mw={k: v[idx] for k, v in self.export_mw.items()},
             available_mw={k: v[idx] for k, v in self.available_mw.items()},
+            offer_mw=pick(self.offer_mw),
+            contract_mw=None if self.contract_mw is None else self.contract_mw[idx],
+            loss_cover_mw=pick(self.loss_cover_mw),
         )
 
 
@@ -89,8 +143,8 @@ def export_by_offtaker(
         where=total_contract[:, None] > 0,
     )
     export_total = profiles.export_available_total_mw.values * np.asarray(export_factor)
-    offtakers = list(contract.offtaker.values)
-    return {o: export_total * share[:, offtakers.index(o)] for o in OFFTAKERS}
+    offtakers = [str(o) for o in contract.offtaker.values]
+    return {o: export_total * share[:, k] for k, o in enumerate(offtakers)}
 
 
 def inputs_from_profiles(
@@ -125,14 +179,15 @@ def inputs_from_profiles(
     ScheduleInputs
         Demand, export per offtaker and plant availability.
     """
-    demand = {z: profiles.demand_mw.sel(zone=z).values.astype(np.float64) for z in SUPPLIERS}
+    suppliers = params.roles.suppliers
+    demand = {z: profiles.demand_mw.sel(zone=z).values.astype(np.float64) for z in suppliers}
     available = {
         str(p): profiles.available_mw.sel(plant=p).values.astype(np.float64)
         for p in profiles.plant.values
     }
     if export_total_mw is not None and shares is not None:
         total_mw = np.asarray(export_total_mw, dtype=np.float64)
-        export = {o: total_mw * shares.get(o, 0.0) for o in OFFTAKERS}
+        export = {o: total_mw * shares.get(o, 0.0) for o in params.roles.offtakers}
     elif export_total_mw is not None:
         export = split_export(params.contract, export_total_mw)
     else:
