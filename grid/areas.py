@@ -33,9 +33,10 @@ def bus_components(bus_ids: list[str], edges: Iterable[tuple[str, str]]) -> npt.
 
 
 def branch_edges(params: GridParams) -> list[tuple[str, str]]:
-    """Bus pairs joined by in-service lines and transformers."""
+    """Bus pairs joined by in-service lines, transformers and ties."""
     edges = [(ln.from_bus, ln.to_bus) for ln in params.lines if ln.in_service]
     edges += [(t.hv_bus, t.lv_bus) for t in params.trafos if t.in_service]
+    edges += [(t.bus, t.to_bus) for t in params.ties if t.in_service]
     return edges
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from casa1000.grid.equivalents import tie_impedance_ohm
 from casa1000.grid.params import GridParams, ShuntSwitching
 from casa1000.grid.schedule import Q_MAX_PER_MW, Q_MIN_PER_MW, Schedule
 
@@ -24,6 +25,14 @@ CONVERTER_PREFIX = "HVDC:"
 COMPENSATOR_PREFIX = "COMP:"
 VOLTAGE_BAND_PU = {500.0: (0.95, 1.05), 220.0: (0.90, 1.10)}
 """Normal operating band of bus voltage by nominal voltage [pu]."""
+
+
+def branch_ends(params: GridParams) -> dict[str, tuple[str, str]]:
+    """Line, tie or transformer id -> its (from or hv, to or lv) bus ids."""
+    ends = {ln.id: (ln.from_bus, ln.to_bus) for ln in params.lines}
+    ends.update({t.id: (t.bus, t.to_bus) for t in params.ties})
+    ends.update({t.id: (t.hv_bus, t.lv_bus) for t in params.trafos})
+    return ends
 
 
 def element_ids(base_id: str, count: int) -> list[str]:
@@ -133,6 +142,28 @@ def build_net(params: GridParams, schedule: Schedule | None = None, hour: int = 
         ix.line[cid] = int(i)
         ix.line_parent[cid] = ln.id
 
+    # ties to the external equivalents: series impedances without charging, one
+    # pandapower line of 1 km per circuit so that they outage like any circuit
+    tie_circuits = [(cid, t) for t in params.ties for cid in element_ids(t.id, t.circuits)]
+    if tie_circuits:
+        z = [tie_impedance_ohm(t, params.bus(t.bus).vn_kv) for _, t in tie_circuits]
+        tie_idx = pp.create_lines_from_parameters(
+            net,
+            [ix.bus[t.bus] for _, t in tie_circuits],
+            [ix.bus[t.to_bus] for _, t in tie_circuits],
+            length_km=1.0,
+            r_ohm_per_km=[r for r, _ in z],
+            x_ohm_per_km=[x for _, x in z],
+            c_nf_per_km=0.0,
+            max_i_ka=[t.max_i_ka for _, t in tie_circuits],
+            name=[cid for cid, _ in tie_circuits],
+            max_loading_percent=100.0,
+            in_service=[t.in_service for _, t in tie_circuits],
+        )
+        for (cid, t), i in zip(tie_circuits, tie_idx, strict=True):
+            ix.line[cid] = int(i)
+            ix.line_parent[cid] = t.id
+
     units = [(uid, tr) for tr in params.trafos for uid in element_ids(tr.id, tr.units)]
     if units:
         trafo_idx = pp.create_transformers_from_parameters(
@@ -219,7 +250,18 @@ def build_net(params: GridParams, schedule: Schedule | None = None, hour: int = 
         ix.shunt.update(zip((sh.id for sh in shunts), (int(i) for i in shunt_idx), strict=True))
         net.shunt["line"] = [sh.line or "" for sh in shunts]
     for e in params.externals:
-        ix.ext_grid[e.id] = int(pp.create_ext_grid(net, ix.bus[e.bus], vm_pu=e.vm_pu, name=e.id))
+        # the reactive capability is recorded on the slack (a load flow cannot limit a
+        # slack, but an exported case carries it instead of pandapower's default of zero)
+        ix.ext_grid[e.id] = int(
+            pp.create_ext_grid(
+                net,
+                ix.bus[e.bus],
+                vm_pu=e.vm_pu,
+                name=e.id,
+                min_q_mvar=e.q_min_mvar,
+                max_q_mvar=e.q_max_mvar,
+            )
+        )
     built = BuiltNet(net=net, index=ix, params=params)
     if schedule is not None:
         set_hour(built, schedule, hour)

@@ -43,7 +43,8 @@ class ShuntSwitching(StrEnum):
     FIXED = "fixed"
     """Always in service at ``q_mvar`` (with its line, if line-connected)."""
     AF_OFFTAKE = "af_offtake"
-    """Stepped with the Afghan corridor offtake: ``q_light_mvar`` at none, ``q_mvar`` at full."""
+    """Stepped with the offtake served at its bus (over AC or by a converter):
+    ``q_light_mvar`` at none, ``q_mvar`` at the full contract."""
 
 
 class MonopolarReturn(StrEnum):
@@ -160,7 +161,14 @@ class Plant:
 
 @dataclass(frozen=True, kw_only=True)
 class Load:
-    """A demand point: a ``share`` of its zone's demand, or a fixed ``p_ref_mw`` [MW]."""
+    """A demand point: a ``share`` of its zone's demand, or a fixed ``p_ref_mw`` [MW].
+
+    A load of category ``"import"`` (:data:`IMPORT_CATEGORY`) is where the
+    imports of its supplier ``zone`` enter, at a bus of the external equivalent:
+    it injects what the dispatch imports for that zone (a negative load), so
+    that, say, Kyrgyz winter imports come in from the Kazakh side instead of all
+    from the equivalent's single source.
+    """
 
     id: str
     bus: str
@@ -170,6 +178,10 @@ class Load:
     p_ref_mw: float | None = None
     power_factor: float
     in_service: bool = True
+
+
+IMPORT_CATEGORY = "import"
+"""Load category of an import point (see :class:`Load`)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -222,6 +234,45 @@ class External:
     max_import_mw: float
     q_min_mvar: float = -1e6
     q_max_mvar: float = 1e6
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tie:
+    """A tie to an external equivalent: the neighbour's Thevenin impedance as a series branch.
+
+    The neighbour's network behind the tie (its lines, transformers and plants)
+    is reduced to the impedance that gives ``sc_mva`` at ``bus`` under IEC 60909
+    (voltage factor ``c_max`` = 1.1):  ``|Z| = c Un**2 / sc_mva`` for all
+    circuits together, split by ``x_r_ratio``.  It carries no charging: the real
+    tie line's charging is compensated by its own reactors, and the network
+    behind it is not a line.  See :mod:`casa1000.grid.equivalents`.
+
+    Parameters
+    ----------
+    id
+        String ID (the circuits of a multi-circuit tie are ``id/1 ... id/n``).
+    bus
+        The boundary bus of the modelled network.
+    to_bus
+        The bus of the external source (an :class:`External`).
+    sc_mva
+        Short-circuit power the neighbour supplies at ``bus`` through the tie [MVA].
+    x_r_ratio
+        Reactance over resistance of the Thevenin impedance [-].
+    circuits
+        Parallel circuits; each carries ``circuits`` times the impedance.
+    max_i_ka
+        Thermal rating of one circuit of the real tie line [kA].
+    """
+
+    id: str
+    bus: str
+    to_bus: str
+    sc_mva: float
+    x_r_ratio: float
+    circuits: int = 1
+    max_i_ka: float
+    in_service: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -366,6 +417,7 @@ class GridParams:
     loads: tuple[Load, ...]
     shunts: tuple[Shunt, ...]
     externals: tuple[External, ...]
+    ties: tuple[Tie, ...]
     hvdc: Hvdc
     contract: Contract
     roles: Roles
@@ -415,6 +467,7 @@ COLLECTIONS: dict[str, str] = {
     "load": "loads",
     "shunt": "shunts",
     "external": "externals",
+    "tie": "ties",
 }
 """Dotted-key prefix -> GridParams field of each element collection."""
 

@@ -32,6 +32,7 @@ from casa1000.grid.params import (
     Plant,
     Roles,
     Shunt,
+    Tie,
     Trafo,
     Variant,
     Zone,
@@ -53,6 +54,7 @@ TABLES: dict[str, tuple[str, type]] = {
     "load": ("loads.csv", Load),
     "shunt": ("shunts.csv", Shunt),
     "external": ("externals.csv", External),
+    "tie": ("ties.csv", Tie),
 }
 """Dotted-key prefix -> (seed file, element class)."""
 
@@ -213,6 +215,7 @@ def load_reference(variant: Variant | str = Variant.AS_BUILT) -> GridParams:
         loads=tuple(tables["load"]),
         shunts=tuple(tables["shunt"]),
         externals=tuple(tables["external"]),
+        ties=tuple(tables["tie"]),
         hvdc=hvdc,
         contract=contract,
         roles=roles,

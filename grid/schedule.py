@@ -29,6 +29,7 @@ import numpy.typing as npt
 from casa1000.grid.dispatch import DispatchResult, dispatch_plants
 from casa1000.grid.hvdc import HvdcState, hvdc_operating_point
 from casa1000.grid.params import (
+    IMPORT_CATEGORY,
     OFFTAKER_MW_FIELD,
     SUPPLIER_SHARE_FIELD,
     Contract,
@@ -184,7 +185,11 @@ def _zone_loads(
     params: GridParams, zone: str, demand: FloatArray, load_index: dict[str, int], out: FloatArray
 ) -> None:
     """Spread zone demand (hours,) over its loads: fixed loads first, shares for the rest."""
-    loads = [ld for ld in params.loads if ld.zone == zone and ld.in_service]
+    loads = [
+        ld
+        for ld in params.loads
+        if ld.zone == zone and ld.in_service and ld.category != IMPORT_CATEGORY
+    ]
     fixed = [ld for ld in loads if ld.p_ref_mw is not None]
     fixed_total = sum(ld.p_ref_mw or 0.0 for ld in fixed)
     for ld in fixed:
@@ -354,14 +359,20 @@ def make_schedule(
     for z, zone in enumerate(dispatch.zones):
         # unserved power is shed from the zone's own demand, never from the export
         _zone_loads(params, zone, demand[zone] - dispatch.unserved_mw[:, z], load_index, load_p)
+        # the zone's imports enter at its import points (the equivalent's source otherwise)
+        points = [ld for ld in params.loads if ld.category == IMPORT_CATEGORY and ld.zone == zone]
+        for ld in points:
+            if ld.in_service:
+                load_p[:, load_index[ld.id]] = -dispatch.import_mw[:, z] / len(points)
 
     # offtaker loads: what comes over AC plus what the offtaker's converter delivers
+    supplied = np.zeros((hours, len(offtakers)))
     for k, o in enumerate(offtakers):
-        supply = ac_offtake[:, k].copy()
+        supplied[:, k] = ac_offtake[:, k]
         terminal = params.offtaker_terminal(o)
         if terminal is not None:
-            supply += hvdc.delivered_mw[:, hvdc.terminal_ids.index(terminal.id) - 1]
-        _zone_loads(params, o, supply, load_index, load_p)
+            supplied[:, k] += hvdc.delivered_mw[:, hvdc.terminal_ids.index(terminal.id) - 1]
+        _zone_loads(params, o, supplied[:, k], load_index, load_p)
 
     switched = [
         sh for sh in params.shunts if sh.switching is ShuntSwitching.AF_OFFTAKE and sh.in_service
@@ -369,11 +380,19 @@ def make_schedule(
     contracted = params.contract.offtaker_mw
 
     def offtake_fraction(bus: str) -> FloatArray:
-        zone = params.bus(bus).zone
-        if zone not in offtakers:
+        """Offtake served at ``bus`` as a fraction of what it takes at the full contract."""
+        cols, full = [], 0.0
+        for ld in params.loads:
+            if ld.bus == bus and ld.zone in offtakers and ld.in_service and ld.share:
+                zone_shares = sum(
+                    x.share or 0.0 for x in params.loads if x.zone == ld.zone and x.in_service
+                )
+                cols.append(load_index[ld.id])
+                full += contracted[ld.zone] * ld.share / (zone_shares or 1.0)
+        if not cols or full <= 0:
             return np.zeros(hours)
-        k = offtakers.index(zone)
-        return np.clip(ac_offtake[:, k] / max(contracted[zone], 1e-9), 0.0, 1.0)
+        fraction: FloatArray = np.clip(load_p[:, cols].sum(axis=1) / full, 0.0, 1.0)
+        return fraction
 
     comp_q = (
         np.column_stack(

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from casa1000.grid.areas import synchronous_areas
-from casa1000.grid.builder import CONVERTER_PREFIX, BuiltNet, build_net
+from casa1000.grid.builder import CONVERTER_PREFIX, BuiltNet, branch_ends, build_net
 from casa1000.grid.params import GridParams
 from casa1000.grid.schedule import Schedule, make_schedule, split_export
 
@@ -138,6 +138,7 @@ def extract_results(
                 "in_band": bool(lo <= vm <= hi) if converged else False,
             }
         )
+    ends = branch_ends(params)
     branch_rows = []
     for kind, mapping, parents, table, cols in (
         (
@@ -155,16 +156,13 @@ def extract_results(
             ("p_hv_mw", "q_hv_mvar", "p_lv_mw", "q_lv_mvar"),
         ),
     ):
-        elements = {e.id: e for e in (params.lines if kind == "line" else params.trafos)}
         for cid, i in mapping.items():
-            parent = elements[parents[cid]]
-            f_bus = getattr(parent, "from_bus", getattr(parent, "hv_bus", ""))
-            t_bus = getattr(parent, "to_bus", getattr(parent, "lv_bus", ""))
+            f_bus, t_bus = ends[parents[cid]]
             branch_rows.append(
                 {
                     "id": cid,
                     "kind": kind,
-                    "parent": parent.id,
+                    "parent": parents[cid],
                     "from_bus": f_bus,
                     "to_bus": t_bus,
                     "area": areas[f_bus],

@@ -41,6 +41,7 @@ import numpy.typing as npt
 
 from casa1000.grid.areas import bus_components, equivalent_buses, synchronous_areas
 from casa1000.grid.builder import COMPENSATOR_PREFIX, CONVERTER_PREFIX, BuiltNet
+from casa1000.grid.params import IMPORT_CATEGORY
 from casa1000.grid.schedule import Schedule
 from casa1000.studies.engine.batch_ac import Injections, injections_from_schedule
 from casa1000.studies.security.contingency_set import Contingency
@@ -175,9 +176,12 @@ class PostContingency:
         )
         self.branch_pos = {b: i for i, b in enumerate(ix.branch_ids)}
         names = list(net.load.name)
+        imports = {ld.id for ld in params.loads if ld.category == IMPORT_CATEGORY}
+        # converters, switched compensators and import points are not demand that can go unserved
         self.ordinary_load = np.array(
             [
                 not (n.startswith(CONVERTER_PREFIX) or n.startswith(COMPENSATOR_PREFIX))
+                and n not in imports
                 for n in names
             ]
         )
