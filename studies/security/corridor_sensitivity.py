@@ -117,6 +117,8 @@ def corridor_sensitivity(
     gmd_m: Sequence[float] = (7.0, 8.5, 11.0),
     include_library_type: bool = True,
     vmin_pu: float = 0.90,
+    step_mw: float = 10.0,
+    tol_mw: float = 0.5,
 ) -> pd.DataFrame:
     """Afghan conclusions across the corridor's conductor geometry.
 
@@ -133,6 +135,9 @@ def corridor_sensitivity(
         Also try pandapower's bundled-conductor type (the model's old choice).
     vmin_pu
         Voltage limit of the Afghan buses [pu].
+    step_mw, tol_mw
+        Continuation step and bisection width of the limits [MW]
+        (:func:`~casa1000.grid.corridor.corridor_limit`).
 
     Returns
     -------
@@ -149,8 +154,8 @@ def corridor_sensitivity(
     rows = []
     for name, line_type in cases:
         case = with_corridor_type(params, line_type)
-        n1 = corridor_limit(case, vmin_pu=vmin_pu)
-        n0 = corridor_limit(case, circuits_out=(), vmin_pu=vmin_pu)
+        n1 = corridor_limit(case, vmin_pu=vmin_pu, step_mw=step_mw, tol_mw=tol_mw)
+        n0 = corridor_limit(case, circuits_out=(), vmin_pu=vmin_pu, step_mw=step_mw, tol_mw=tol_mw)
         rows.append(
             {
                 "case": name,

@@ -1,8 +1,10 @@
 """The one bridge from hourly profiles to the grid schedule of a run of hours.
 
 Every study makes its hourly injections the same way: demand and plant
-availability from the profiles, the export split between the offtakers, and
-:func:`~casa1000.grid.schedule.make_schedule` for the dispatch and the HVDC.
+availability from the profiles, the export split between the offtakers, what
+each supplier offers, and :func:`~casa1000.grid.schedule.make_schedule` for the
+dispatch and the HVDC.  :func:`cover_losses_batch` adds the losses each
+supplier's plants cover (:mod:`casa1000.grid.losses`).
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ import numpy as np
 import numpy.typing as npt
 import xarray as xr
 
+from casa1000.grid.builder import BuiltNet
+from casa1000.grid.losses import LossCover, cover_losses
 from casa1000.grid.params import GridParams
 from casa1000.grid.schedule import Schedule, make_schedule, split_export
+from casa1000.studies.engine.batch_ac import BatchAC, injections_from_schedule
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -165,8 +170,12 @@ def inputs_from_profiles(
         Hourly profiles.
     export_total_mw
         (hours,) total export at the sending end [MW]; split pro rata to the
-        contracted PK and AF capacities.  Without it, the profiles' available
-        export split by each hour's contract (:func:`export_by_offtaker`).
+        contracted PK and AF capacities, and between the suppliers by their
+        contract shares (a hypothetical transfer level).  Without it, the
+        profiles' available export split by each hour's contract
+        (:func:`export_by_offtaker`), with each supplier exporting at most what
+        it offers (``export_available_mw``) and owing its share of the
+        contract (``contract_mw``).
     shares
         Offtaker -> fraction of ``export_total_mw`` it takes, instead of the
         contract's pro-rata split (e.g. ``{"PK": 1.0, "AF": 0.0}``).
@@ -192,4 +201,63 @@ def inputs_from_profiles(
         export = split_export(params.contract, export_total_mw)
     else:
         export = export_by_offtaker(profiles, export_factor)
+        offers = {
+            z: profiles.export_available_mw.sel(supplier=z).values.astype(np.float64)
+            for z in suppliers
+        }
+        contract = profiles.contract_mw.sum("offtaker").values.astype(np.float64)
+        return ScheduleInputs(
+            demand_mw=demand,
+            export_mw=export,
+            available_mw=available,
+            offer_mw=offers,
+            contract_mw=contract,
+        )
     return ScheduleInputs(demand_mw=demand, export_mw=export, available_mw=available)
+
+
+def cover_losses_batch(
+    params: GridParams,
+    inputs: ScheduleInputs,
+    built: BuiltNet,
+    batch: BatchAC,
+    *,
+    threads: int = 2,
+    max_iterations: int = 4,
+    tol_mw: float = 0.5,
+) -> tuple[ScheduleInputs, LossCover]:
+    """Make the suppliers' plants cover their losses, solving with the batch AC solver.
+
+    The iteration of :func:`casa1000.grid.losses.cover_losses` (schedule, solve,
+    allocate, re-schedule) on every hour of ``inputs``.
+
+    Parameters
+    ----------
+    params
+        The network.
+    inputs
+        Schedule inputs of the hours (without a loss cover).
+    built, batch
+        The built network and its batch solver.
+    threads
+        Worker threads of the batch solver.
+    max_iterations, tol_mw
+        Passed to :func:`~casa1000.grid.losses.cover_losses`.
+
+    Returns
+    -------
+    tuple
+        ``(inputs with the loss cover, the LossCover)``; solve
+        ``inputs.schedule(params)`` (it equals ``LossCover.schedule``) for the
+        result with the losses covered.
+    """
+
+    def make(cover: Mapping[str, FloatArray] | None) -> Schedule:
+        return inputs.with_loss_cover(cover).schedule(params)
+
+    def solve(schedule: Schedule) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+        result = batch.solve(injections_from_schedule(built, schedule), threads=threads)
+        return result.pl_mw, result.converged
+
+    cover = cover_losses(built, make, solve, max_iterations=max_iterations, tol_mw=tol_mw)
+    return inputs.with_loss_cover(cover.loss_cover_mw), cover
