@@ -1,37 +1,137 @@
 """Command line of casa1000: a thin typer adapter over the library.
 
 Heavy imports (pandapower, xarray) happen inside the commands so that
-``casa1000 --help`` stays fast.  Errors a user can cause print one line and exit
-with code 2.
+``casa1000 --help`` stays fast.  Conventions:
+
+* errors a user can cause -- bad options, files, keys -- print one line
+  ``error: ...`` on stderr and exit with code 2; a failed load flow in
+  ``grid solve`` exits with 1;
+* results are written before anything is printed; progress and file notices go
+  to stderr (a bar in a terminal, log lines otherwise), the summary to stdout;
+* every summary is available as ``--format table|csv|json``; tables are plain
+  and untruncated when stdout is not a terminal.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
-from collections.abc import Callable
+import logging
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from casa1000.errors import Casa1000Error
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from casa1000.grid.params import GridParams
+    from casa1000.grid.solve import BaseCaseResult
+    from casa1000.studies.spine.scenario import Scenario
+    from casa1000.studies.spine.study import StudyResult, StudySummary
+
 P = ParamSpec("P")
 R = TypeVar("R")
+log = logging.getLogger("casa1000")
 
-app = typer.Typer(
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    help="Seasonal transfer, contingency and energy-security studies of CASA-1000.",
+
+class _OneLineErrors(TyperGroup):
+    """The top-level group: usage errors become one ``error:`` line and exit code 2."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.TyperException as exc:
+            # typer vendors click; its usage errors all derive from TyperException
+            if type(exc).__name__ == "NoArgsIsHelpError":  # no arguments: show the help
+                typer.echo(exc.format_message(), err=True)
+                sys.exit(2)
+            message = exc.format_message()
+            given = _given_value(exc, list(sys.argv[1:] if args is None else args))
+            if given is not None and repr(given) not in message:
+                message = f"{message} (got {given!r})"
+            typer.echo(f"error: {message}", err=True)
+            sys.exit(2)
+        except typer.Abort:
+            typer.echo("aborted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            # the reader of stdout went away (``| head``): results are already written;
+            # exit as a process ended by SIGPIPE would, so a pipeline with pipefail notices
+            with contextlib.suppress(OSError):
+                sys.stdout = open(  # noqa: SIM115 - stays open until exit
+                    "/dev/null", "w", encoding="utf-8"
+                )
+            sys.exit(141)
+        if standalone_mode:
+            sys.exit(code if isinstance(code, int) else 0)
+        return code
+
+
+def _given_value(exc: Exception, args: list[str]) -> str | None:
+    """Find the text the user gave for the option a usage error is about."""
+    param = getattr(exc, "param", None)
+    names = list(getattr(param, "opts", ()) or ())
+    for k, arg in enumerate(args):
+        for name in names:
+            if arg == name and k + 1 < len(args):
+                return args[k + 1]
+            if arg.startswith(name + "="):
+                return arg[len(name) + 1 :]
+    return None
+
+
+def _typer(help_text: str, **kwargs: Any) -> typer.Typer:
+    return typer.Typer(
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        help=help_text,
+        **kwargs,
+    )
+
+
+app = _typer(
+    "Seasonal transfer, contingency and energy-security studies of CASA-1000.",
+    cls=_OneLineErrors,
+    add_completion=False,
 )
-grid_app = typer.Typer(no_args_is_help=True, help="The parametric network model.")
+grid_app = _typer("The parametric network model.")
 app.add_typer(grid_app, name="grid")
-profiles_app = typer.Typer(no_args_is_help=True, help="Hourly profiles of a study year.")
+profiles_app = _typer("Hourly profiles of a study year.")
 app.add_typer(profiles_app, name="profiles")
-study_app = typer.Typer(no_args_is_help=True, help="Studies driven by the profiles.")
+study_app = _typer("Studies driven by the profiles; each writes NetCDF, CSV and a manifest.")
 app.add_typer(study_app, name="study")
+# --- sub-apps: dashboards (issue 11); add below this line ---
+
+# (end of dashboard sub-apps)
+
+# --- sub-apps: regression suite (issue 12); add below this line ---
+regress_app = _typer(
+    "Regression suite: named reference studies compared with stored baselines "
+    "(exit 0 pass, 1 regression, 2 bad input or baseline)."
+)
+app.add_typer(regress_app, name="regress")
+
+# (end of regression sub-apps)
+
+# --- sub-apps: sweeps and main job (issue 13); add below this line ---
+
+# (end of sweep sub-apps)
 
 
 class VariantOption(StrEnum):
@@ -64,6 +164,46 @@ class ExportFormatOption(StrEnum):
     MAT = "mat"
 
 
+class OutputFormat(StrEnum):
+    """How a summary is printed."""
+
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        import casa1000
+
+        typer.echo(f"casa1000 {casa1000.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only errors and results, no progress.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also debug messages (on stderr).")
+    ] = False,
+) -> None:
+    """Seasonal transfer, contingency and energy-security studies of CASA-1000."""
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+
+
 VariantArg = Annotated[
     VariantOption | None,
     typer.Option("--variant", help="Network variant (default: the scenario's, else as_built)."),
@@ -74,10 +214,12 @@ ScenarioArg = Annotated[
 SetArg = Annotated[
     list[str] | None,
     typer.Option(
-        "--set", help="Override by dotted key, e.g. --set hvdc.rating_mw=1000 (repeatable)."
+        "--set",
+        metavar="KEY=VALUE",
+        help="Override by dotted key, e.g. --set hvdc.rating_mw=1000 (repeatable).",
     ),
 ]
-JsonArg = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+FormatArg = Annotated[OutputFormat, typer.Option("--format", help="Summary as table, csv or json.")]
 
 
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
@@ -94,7 +236,9 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _params(variant: VariantOption | None, scenario: Path | None, sets: list[str] | None) -> Any:
+def _params(
+    variant: VariantOption | None, scenario: Path | None, sets: list[str] | None
+) -> GridParams:
     from casa1000.grid.overrides import load_params
 
     return load_params(
@@ -103,7 +247,130 @@ def _params(variant: VariantOption | None, scenario: Path | None, sets: list[str
 
 
 def _print_json(data: object) -> None:
-    typer.echo(json.dumps(data, indent=2, default=str))
+    typer.echo(json.dumps(data, indent=2, default=str, allow_nan=False))
+
+
+def _jsonable(value: object) -> object:
+    """Replace NaN and infinities (not JSON) by None, recursively."""
+    if (isinstance(value, float) and value != value) or value in (float("inf"), float("-inf")):
+        return None
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _long_rows(data: Mapping[str, object], prefix: tuple[str, ...] = ()) -> Iterator[list[str]]:
+    """Flatten nested mappings into (path..., value) rows for a tidy CSV."""
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            yield from _long_rows(value, (*prefix, str(key)))
+        else:
+            yield [*prefix, str(key), "" if value is None else str(value)]
+
+
+def _print_long_csv(data: Mapping[str, object], header: Sequence[str]) -> None:
+    import csv
+
+    rows = list(_long_rows(data))
+    width = max(len(r) for r in rows)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    names = [*header[: width - 1], "value"]
+    names = [*names[:-1], *(f"key{k}" for k in range(len(names) - 1, width - 1)), "value"]
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow([*row[:-1], *([""] * (width - len(row))), row[-1]])
+
+
+def _cell(column: str, value: object) -> str:
+    if isinstance(value, float):
+        if value != value:
+            return "-"
+        if column.endswith("_pu"):
+            return f"{value:.4f}"
+        return f"{value:,.1f}"
+    return str(value)
+
+
+def _print_frame(title: str, frame: pd.DataFrame) -> None:
+    """Print a table: rich in a terminal, plain and untruncated otherwise."""
+    table = frame.reset_index() if frame.index.name is not None else frame
+    columns = [str(c) for c in table.columns]
+    cells = [
+        [_cell(c, v) for c, v in zip(columns, row, strict=True)]
+        for row in table.itertuples(index=False)
+    ]
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        rich_table = Table(title=title)
+        for col in columns:
+            rich_table.add_column(col, justify="right", overflow="fold")
+        for row in cells:
+            rich_table.add_row(*row)
+        Console(markup=False).print(rich_table)
+        return
+    widths = [max(len(col), *(len(r[i]) for r in cells)) for i, col in enumerate(columns)]
+    typer.echo(title)
+    typer.echo("  ".join(col.rjust(w) for col, w in zip(columns, widths, strict=True)))
+    for row in cells:
+        typer.echo("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
+
+
+def _emit(summary: StudySummary, fmt: OutputFormat, files: Sequence[Path]) -> None:
+    """Print a study summary in the chosen format (files are already written)."""
+    if fmt is OutputFormat.JSON:
+        _print_json(
+            _jsonable(
+                {
+                    "headline": list(summary.headline),
+                    "tables": {
+                        name: json.loads(
+                            frame.reset_index().to_json(orient="records", date_format="iso")
+                        )
+                        for name, frame in summary.tables.items()
+                    },
+                    "files": [str(p) for p in files],
+                }
+            )
+        )
+        return
+    if fmt is OutputFormat.CSV:
+        frame = next(iter(summary.tables.values()))
+        frame.to_csv(sys.stdout, index=frame.index.name is not None, lineterminator="\n")
+        return
+    for line in summary.headline:
+        typer.echo(line)
+    for name, frame in summary.tables.items():
+        _print_frame(name, frame)
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[Callable[[str, float], None]]:
+    """Report progress on stderr: a bar in a terminal, a log line per stage otherwise."""
+    if log.getEffectiveLevel() > logging.INFO:
+        yield lambda stage, done: None
+        return
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task(f"{label}: start", total=1.0)
+            yield lambda stage, done: bar.update(
+                task, completed=done, description=f"{label}: {stage}"
+            )
+        return
+    last: dict[str, object] = {"stage": None, "done": -1.0}
+
+    def line(stage: str, done: float) -> None:
+        if stage != last["stage"] or done >= float(str(last["done"])) + 0.25:
+            log.info("%s: %s %3.0f %%", label, stage, 100 * done)
+            last.update(stage=stage, done=done)
+
+    yield line
 
 
 @grid_app.command("show")
@@ -112,59 +379,34 @@ def grid_show(
     variant: VariantArg = None,
     scenario: ScenarioArg = None,
     set_: SetArg = None,
-    as_json: JsonArg = False,
+    fmt: FormatArg = OutputFormat.TABLE,
 ) -> None:
     """Elements by zone with their key ratings."""
-    from rich.console import Console
-    from rich.table import Table
+    import pandas as pd
 
     from casa1000.grid.summary import describe_network
 
     info = describe_network(_params(variant, scenario, set_))
-    if as_json:
+    if fmt is OutputFormat.JSON:
         _print_json(info)
         return
-    console = Console()
-    console.print(f"[bold]CASA-1000 network, variant {info['variant']}[/bold]  {info['counts']}")
+    if fmt is OutputFormat.CSV:
+        _print_long_csv(info, ("section", "element", "field"))
+        return
+    typer.echo(f"CASA-1000 network, variant {info['variant']}: {info['counts']}")
     for zone, content in info["zones"].items():
-        table = Table(title=f"zone {zone}", show_lines=False)
-        for col in ("kind", "id", "where", "rating"):
-            table.add_column(col)
-        for pid, p in content["plants"].items():
-            table.add_row(
-                "plant",
-                pid,
-                p["bus"],
-                f"{p['p_max_mw']:g} MW ({p['units']} units, {p['technology']})",
-            )
-        for lid, ln in content["lines"].items():
-            table.add_row(
-                "line",
-                lid,
-                f"{ln['from_bus']}-{ln['to_bus']}",
-                f"{ln['length_km']:g} km x{ln['circuits']}, "
-                f"{ln['rating_mva_per_circuit']:g} MVA/circuit",
-            )
-        for tid, t in content["trafos"].items():
-            table.add_row(
-                "trafo", tid, f"{t['hv_bus']}/{t['lv_bus']}", f"{t['units']} x {t['sn_mva']:g} MVA"
-            )
-        for sid, s in content["shunts"].items():
-            table.add_row("shunt", sid, s["bus"], f"{s['q_mvar']:g} Mvar ({s['switching']})")
-        for lid, ld in content["loads"].items():
-            size = (
-                f"{ld['p_ref_mw']:g} MW fixed"
-                if ld["p_ref_mw"] is not None
-                else f"share {ld['share']:g}"
-            )
-            table.add_row("load", lid, ld["bus"], size)
-        console.print(table)
+        rows = []
+        for kind in ("plants", "lines", "trafos", "shunts", "loads"):
+            for element, fields in content[kind].items():
+                text = ", ".join(f"{k} {v}" for k, v in fields.items() if v is not None)
+                rows.append({"kind": kind[:-1], "id": element, "data": text})
+        _print_frame(f"zone {zone}", pd.DataFrame(rows).set_index("kind"))
     hv = info["hvdc"]
-    console.print(
+    typer.echo(
         f"HVDC: {hv['rating_mw']:g} MW, +/-{hv['pole_voltage_kv']:g} kV, {hv['poles']} poles; "
         f"terminals {hv['terminals']}; segments {hv['segments']}"
     )
-    console.print(f"synchronous areas: { {a: len(b) for a, b in info['areas'].items()} }")
+    typer.echo(f"synchronous areas: { {a: len(b) for a, b in info['areas'].items()} }")
 
 
 @grid_app.command("check")
@@ -173,14 +415,16 @@ def grid_check(
     variant: VariantArg = None,
     scenario: ScenarioArg = None,
     set_: SetArg = None,
-    as_json: JsonArg = False,
+    fmt: FormatArg = OutputFormat.TABLE,
 ) -> None:
     """Validate the parameters and report sources by confidence."""
     from casa1000.grid.summary import check_report
 
     report = check_report(_params(variant, scenario, set_))
-    if as_json:
+    if fmt is OutputFormat.JSON:
         _print_json(report)
+    elif fmt is OutputFormat.CSV:
+        _print_long_csv(report, ("section", "field"))
     else:
         typer.echo(f"variant {report['variant']}: {'valid' if report['ok'] else 'INVALID'}")
         typer.echo(f"cited values by confidence: {report['confidence']}")
@@ -200,106 +444,75 @@ def grid_solve(
     variant: VariantArg = None,
     scenario: ScenarioArg = None,
     set_: SetArg = None,
-    as_json: JsonArg = False,
+    fmt: FormatArg = OutputFormat.TABLE,
 ) -> None:
-    """Base-case AC load flow of the reference hour at a given CASA export."""
+    """Base-case AC load flow of the reference hour at a given CASA export (exit 1 if it fails)."""
     from casa1000.errors import InputError
     from casa1000.grid.solve import solve_base_case
 
     if not 0 <= export_mw <= 5000:
         raise InputError("--export-mw", "export_mw", export_mw, "0 to 5000 MW")
     result = solve_base_case(_params(variant, scenario, set_), export_mw=export_mw)
-    if as_json:
-        _print_json(result.to_dict())
-        return
-    _print_solution(result)
+    data = result.to_dict()
+    requested = sum(result.export_mw.values())
+    # as built, the Afghan share goes over the AC corridor, never through the HVDC
+    corridor = result.export_mw["AF"] if result.variant == "as_built" else 0.0
+    clipped = requested - (result.hvdc["sent_mw"] + corridor)
+    data["export_clipped_mw"] = clipped
+    if fmt is OutputFormat.JSON:
+        _print_json(_jsonable(data))
+    elif fmt is OutputFormat.CSV:
+        _print_long_csv(_jsonable(data), ("section", "element", "field"))  # type: ignore[arg-type]
+    else:
+        _print_solution(result)
+    if clipped > 1e-6:
+        log.warning(
+            "note: %.1f MW of the %.1f MW asked for is not sent: the HVDC rating or its "
+            "terminals limit the export",
+            clipped,
+            requested,
+        )
+    if not result.converged:
+        log.error("error: the load flow did not converge: %s", result.reason)
+        raise typer.Exit(code=1)
 
 
-def _print_solution(result: Any) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    status = "converged" if result.converged else f"[red]NOT CONVERGED[/red]: {result.reason}"
-    console.print(
-        f"[bold]{result.variant}[/bold], export PK {result.export_mw['PK']:.0f} MW + "
+def _print_solution(result: BaseCaseResult) -> None:
+    status = "converged" if result.converged else f"NOT CONVERGED: {result.reason}"
+    typer.echo(
+        f"{result.variant}, export asked PK {result.export_mw['PK']:.0f} MW + "
         f"AF {result.export_mw['AF']:.0f} MW: {status}"
     )
-    buses = Table(title="bus voltages")
-    for col in ("bus", "zone", "area", "kV", "vm_pu", "va_deg", "band"):
-        buses.add_column(col)
-    for bid, row in result.buses.iterrows():
-        band = "ok" if row.in_band else "[red]out[/red]"
-        buses.add_row(
-            str(bid),
-            row.zone,
-            row.area,
-            f"{row.vn_kv:g}",
-            f"{row.vm_pu:.4f}",
-            f"{row.va_degree:.2f}",
-            band,
-        )
-    console.print(buses)
-    branches = Table(title="branch flows")
-    for col in ("branch", "from", "to", "P_from MW", "Q_from Mvar", "losses MW", "loading %"):
-        branches.add_column(col)
-    for cid, row in result.branches.iterrows():
-        branches.add_row(
-            str(cid),
-            row.from_bus,
-            row.to_bus,
-            f"{row.p_from_mw:.1f}",
-            f"{row.q_from_mvar:.1f}",
-            f"{row.pl_mw:.2f}",
-            f"{row.loading_percent:.1f}",
-        )
-    console.print(branches)
-    conv = Table(title="converters (load convention: + drawn from AC)")
-    for col in (
-        "terminal",
-        "bus",
-        "role",
-        "P MW",
-        "Q conv Mvar",
-        "filters Mvar",
-        "Q net Mvar",
-        "loss MW",
-        "Vdc kV",
-    ):
-        conv.add_column(col)
-    for tid, row in result.converters.iterrows():
-        conv.add_row(
-            str(tid),
-            row.bus,
-            row.role,
-            f"{row.p_ac_mw:.1f}",
-            f"{row.q_conv_mvar:.1f}",
-            f"{row.q_filter_mvar:.0f}",
-            f"{row.q_net_mvar:.1f}",
-            f"{row.converter_loss_mw:.2f}",
-            f"{row.dc_voltage_kv:.1f}",
-        )
-    console.print(conv)
+    buses = result.buses.assign(band=result.buses.in_band.map({True: "ok", False: "out"}))
+    _print_frame("bus voltages", buses[["zone", "area", "vn_kv", "vm_pu", "va_degree", "band"]])
+    _print_frame(
+        "branch flows",
+        result.branches[
+            ["from_bus", "to_bus", "p_from_mw", "q_from_mvar", "pl_mw", "loading_percent"]
+        ],
+    )
+    _print_frame(
+        "converters (load convention: + drawn from AC)",
+        result.converters[
+            [
+                "bus",
+                "role",
+                "p_ac_mw",
+                "q_conv_mvar",
+                "q_filter_mvar",
+                "q_net_mvar",
+                "converter_loss_mw",
+                "dc_voltage_kv",
+            ]
+        ],
+    )
     h = result.hvdc
-    console.print(
+    typer.echo(
         f"HVDC: sent {h['sent_mw']:.1f} MW, delivered {h['delivered_mw']:.1f} MW, "
         f"losses {h['total_loss_mw']:.1f} MW ({h['loss_percent']:.2f} %: DC line "
         f"{h['dc_line_loss_mw']:.1f}, converters {h['converter_loss_mw']:.1f})"
     )
-    areas = Table(title="area balances [MW]")
-    for col in ("area", "generation", "external", "load", "converters", "losses", "mismatch"):
-        areas.add_column(col)
-    for area, row in result.areas.iterrows():
-        areas.add_row(
-            str(area),
-            f"{row.generation_mw:.1f}",
-            f"{row.external_mw:.1f}",
-            f"{row.load_mw:.1f}",
-            f"{row.converter_mw:.1f}",
-            f"{row.losses_mw:.2f}",
-            f"{row.mismatch_mw:.2e}",
-        )
-    console.print(areas)
+    _print_frame("area balances [MW]", result.areas)
 
 
 @grid_app.command("export")
@@ -317,26 +530,75 @@ def grid_export(
     set_: SetArg = None,
 ) -> None:
     """Write the network of the reference hour as pandapower JSON or MATPOWER .mat."""
+    from casa1000.errors import InputError
     from casa1000.grid.builder import build_net
     from casa1000.grid.export import ExportFormat, export_net
-    from casa1000.grid.schedule import make_schedule, split_export
-    from casa1000.grid.solve import run_ac
+    from casa1000.grid.solve import reference_schedule, run_ac
 
+    if out.suffix.lower() != f".{fmt.value}":
+        raise InputError("--out", "out", str(out), f"a file name ending in .{fmt.value}")
+    if not 0 <= export_mw <= 5000:
+        raise InputError("--export-mw", "export_mw", export_mw, "0 to 5000 MW")
     params = _params(variant, scenario, set_)
-    zones = {z.id: z.ref_demand_mw for z in params.zones}
-    schedule = make_schedule(
-        params,
-        demand_mw={"KG": [zones["KG"]], "TJ": [zones["TJ"]]},
-        export_mw=split_export(params.contract, [export_mw]),
-    )
-    built = build_net(params, schedule)
+    built = build_net(params, reference_schedule(params, export_mw=export_mw))
     run_ac(built)
     export_net(built, out, ExportFormat(fmt.value))
-    typer.echo(f"wrote {out}")
+    log.info("wrote %s", out)
 
 
-YearArg = Annotated[int, typer.Option("--year", help="Study year (sets the calendar).")]
-HydrologyArg = Annotated[HydrologyOption, typer.Option("--hydrology", help="Water year.")]
+YearArg = Annotated[
+    int | None,
+    typer.Option(
+        "--year", help="Study year (sets the calendar) [default: 2027 or the scenario's]."
+    ),
+]
+HydrologyArg = Annotated[
+    HydrologyOption | None,
+    typer.Option("--hydrology", help="Water year [default: normal or the scenario's]."),
+]
+DemandGrowthArg = Annotated[
+    float | None,
+    typer.Option("--demand-growth", help="Multiplier on KG/TJ demand, (0, 10] [default: 1]."),
+]
+
+
+class ExportRuleOption(StrEnum):
+    """Export rules offered on the command line (see ``casa1000.profiles.config.ExportRule``)."""
+
+    SPILL_ONLY = "spill-only"
+    OCTOBER_TARGET = "october-target"
+    FULL_CONTRACT = "full-contract"
+
+
+ExportRuleArg = Annotated[
+    ExportRuleOption | None,
+    typer.Option(
+        "--export-rule",
+        help="Water the exporters may release for CASA in May-Sep [default: october-target].",
+    ),
+]
+ReverseArg = Annotated[
+    float | None,
+    typer.Option(
+        "--reverse-mw", help="Winter reverse-flow contract Pakistan -> Tajikistan [MW, default 0]."
+    ),
+]
+VolumeArg = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--initial-volume",
+        metavar="RESERVOIR=BCM",
+        help="Volume on 1 January, e.g. TOKTOGUL=9.5 (repeatable) [1e9 m3].",
+    ),
+]
+TargetArg = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--october-target",
+        metavar="RESERVOIR=BCM",
+        help="Volume each reservoir must reach by 1 October, e.g. TOKTOGUL=14 [1e9 m3].",
+    ),
+]
 ProfilesArg = Annotated[
     Path | None,
     typer.Option("--profiles", help="Profiles file (.nc or .csv) instead of --year/--hydrology."),
@@ -345,64 +607,100 @@ MonthsArg = Annotated[
     str | None, typer.Option("--months", help="Months to study, e.g. 5-9 or 1,7,12 (default all).")
 ]
 OutDirArg = Annotated[Path, typer.Option("--out", help="Output folder.")]
-
-
-def _read_profiles(path: Path, converter_limit_mw: float | None = None) -> Any:
-    from casa1000.profiles.io import read_profiles_csv, read_profiles_netcdf
-
-    if path.suffix.lower() == ".csv":
-        return read_profiles_csv(path, converter_limit_mw=converter_limit_mw)
-    return read_profiles_netcdf(path)
+TopArg = Annotated[int, typer.Option("--top", help="Rows of ranked tables shown (1-1000).")]
 
 
 @profiles_app.command("build")
 @user_errors
 def profiles_build(
     out: Annotated[Path, typer.Option("--out", help="Output file, .nc (NetCDF) or .csv.")],
-    year: YearArg = 2027,
-    hydrology: HydrologyArg = HydrologyOption.NORMAL,
+    year: YearArg = None,
+    hydrology: HydrologyArg = None,
     hydro_scale: Annotated[
-        float, typer.Option("--hydro-scale", help="Extra hydro multiplier.")
-    ] = 1.0,
-    demand_growth: Annotated[
-        float, typer.Option("--demand-growth", help="Multiplier on KG/TJ demand.")
-    ] = 1.0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the weather variation.")] = 0,
+        float | None, typer.Option("--hydro-scale", help="Extra hydro multiplier, (0, 10].")
+    ] = None,
+    demand_growth: DemandGrowthArg = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed of the weather variation.")
+    ] = None,
+    export_rule: ExportRuleArg = None,
+    reverse_mw: ReverseArg = None,
+    initial_volume: VolumeArg = None,
+    october_target: TargetArg = None,
+    variant: VariantArg = None,
+    scenario: ScenarioArg = None,
+    set_: SetArg = None,
 ) -> None:
-    """Build the hourly profiles of a study year from the seeds."""
-    from casa1000.profiles.build import build_profiles
+    """Build the hourly profiles of a study year (contract and rating from the scenario)."""
+    from casa1000.errors import InputError
     from casa1000.profiles.io import write_profiles_csv, write_profiles_netcdf
 
-    ds = build_profiles(
-        year=year,
-        hydrology=hydrology.value,
+    suffix = out.suffix.lower()
+    if suffix not in (".nc", ".csv"):
+        raise InputError("--out", "out", str(out), "a file name ending in .nc or .csv")
+    flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
+    flags.update(
         hydro_scale=hydro_scale,
-        demand_growth=demand_growth,
         seed=seed,
+        initial_volume_bcm=_volumes("--initial-volume", initial_volume),
+        october_target_bcm=_volumes("--october-target", october_target),
     )
-    writer = write_profiles_csv if out.suffix.lower() == ".csv" else write_profiles_netcdf
-    writer(ds, out)
-    typer.echo(f"wrote {out} ({ds.sizes['time']} hours)")
+    inputs = _scenario(variant, scenario, set_, None, flags).load()
+    writer = write_profiles_csv if suffix == ".csv" else write_profiles_netcdf
+    writer(inputs.profiles, out)
+    log.info("wrote %s (%d hours)", out, inputs.profiles.sizes["time"])
+
+
+def _volumes(option: str, pairs: list[str] | None) -> dict[str, float] | None:
+    """Parse ``RESERVOIR=BCM`` options."""
+    from casa1000.errors import InputError
+
+    if not pairs:
+        return None
+    out: dict[str, float] = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise InputError(
+                option, pair, value, "RESERVOIR=volume in 1e9 m3, e.g. TOKTOGUL=9.5"
+            ) from None
+    return out
+
+
+def _profile_flags(
+    year: int | None,
+    hydrology: HydrologyOption | None,
+    demand_growth: float | None,
+    export_rule: ExportRuleOption | None,
+    reverse_mw: float | None,
+) -> dict[str, object]:
+    """Profile settings given on the command line (None: not given)."""
+    return {
+        "year": year,
+        "hydrology": hydrology.value if hydrology else None,
+        "demand_growth": demand_growth,
+        "export_rule": export_rule.value if export_rule else None,
+        "reverse_contract_mw": reverse_mw,
+    }
 
 
 @profiles_app.command("show")
 @user_errors
 def profiles_show(
     file: Annotated[Path, typer.Argument(help="Profiles file (.nc or .csv).")],
+    fmt: FormatArg = OutputFormat.TABLE,
 ) -> None:
     """Monthly energy per zone, peaks and export available per month."""
-    from rich.console import Console
-    from rich.table import Table
+    from casa1000.profiles.summary import monthly_summary
+    from casa1000.studies.spine.scenario import Scenario
+    from casa1000.studies.spine.study import StudySummary
 
-    from casa1000.profiles.summary import summary_rows
-
-    header, rows = summary_rows(_read_profiles(file))
-    table = Table(title=f"profiles {file}")
-    for col in header:
-        table.add_column(col, justify="right")
-    for row in rows:
-        table.add_row(*row)
-    Console().print(table)
+    profiles = Scenario(profile_file=file).load().profiles
+    table = monthly_summary(profiles).round(1)
+    table.index.name = "month"
+    _emit(StudySummary(headline=(f"profiles {file}",), tables={"monthly": table}), fmt, [])
 
 
 def _parse_months(text: str | None) -> tuple[int, ...]:
@@ -424,55 +722,54 @@ def _parse_months(text: str | None) -> tuple[int, ...]:
     return tuple(months)
 
 
-def _output_folder(out: Path) -> Path:
-    """Check before a long study that its results can be written to ``out``."""
-    from casa1000.errors import InputError
-
-    if out.exists() and not out.is_dir():
-        raise InputError("--out", "out", str(out), "a folder (this is a file)")
-    return out
-
-
-def _write_table(table: Any, path: Path, *, index: bool = True) -> Path:
-    """Write a summary table as CSV atomically."""
-    from casa1000.grid.atomic import atomic_output
-
-    with atomic_output(path) as tmp:
-        table.to_csv(tmp, index=index)
-    return path
-
-
-def _study_inputs(
+def _scenario(
     variant: VariantOption | None,
     scenario: Path | None,
     sets: list[str] | None,
     profiles: Path | None,
-    year: int,
-    hydrology: HydrologyOption,
-) -> tuple[Any, Any]:
-    from casa1000.profiles.build import build_profiles
+    flags: dict[str, object],
+) -> Scenario:
+    from casa1000.errors import InputError
+    from casa1000.studies.spine.scenario import Scenario, profile_config_from
 
-    params = _params(variant, scenario, sets)
-    limit = params.hvdc.rating_mw
     if profiles is not None:
-        return params, _read_profiles(profiles, converter_limit_mw=limit)
-    return params, build_profiles(year=year, hydrology=hydrology.value, converter_limit_mw=limit)
+        given = sorted(k for k, v in flags.items() if v is not None)
+        if given:
+            raise InputError(
+                "--profiles", given[0], flags[given[0]], "no profile settings with a profiles file"
+            )
+    return Scenario(
+        name=scenario.stem if scenario else "reference",
+        variant=variant.value if variant else None,
+        scenario_file=scenario,
+        sets=tuple(sets or ()),
+        profile_config=None if profiles else profile_config_from(scenario, flags),
+        profile_file=profiles,
+    )
 
 
-SEASONAL_COLUMNS = {
-    "month": "month",
-    "delivered_pk_gwh": "PK GWh",
-    "delivered_af_gwh": "AF GWh",
-    "sent_gwh": "sent GWh",
-    "curtailed_gwh": "cut GWh",
-    "hvdc_loss_percent": "HVDC loss %",
-    "ac_loss_caps_gwh": "AC loss GWh",
-    "datka_sughd_util_percent": "Datka-Sughd %",
-    "hvdc_util_percent": "HVDC use %",
-    "violation_h": "viol. h",
-    "not_converged_h": "no conv. h",
-}
-"""Summary columns shown by ``study seasonal`` (all of them go to the CSV)."""
+def _run_study(
+    name: str, scenario: Scenario, config: object, out: Path, fmt: OutputFormat, top: int
+) -> StudyResult:
+    """Run one registered study, write its files, then print its summary."""
+    from casa1000.errors import InputError
+    from casa1000.studies.registry import study_spec
+    from casa1000.studies.spine.results_io import ensure_writable
+    from casa1000.studies.spine.runner import execute, write_result
+
+    if not 1 <= top <= 1000:
+        raise InputError("--top", "top", top, "1 to 1000 rows")
+    spec = study_spec(name)
+    ensure_writable(out)
+    with _progress(f"{name} study") as progress:
+        progress("inputs", 0.0)
+        inputs = scenario.load()
+        result = execute(spec, inputs, config, progress=progress)
+    written = write_result(spec, result, out)
+    files = [written.data, *written.tables.values(), written.manifest]
+    log.info("wrote %s", ", ".join(str(p) for p in files))
+    _emit(spec.summary(result.dataset, top), fmt, files)
+    return result
 
 
 @study_app.command("seasonal")
@@ -483,50 +780,24 @@ def study_seasonal(
     scenario: ScenarioArg = None,
     set_: SetArg = None,
     profiles: ProfilesArg = None,
-    year: YearArg = 2027,
-    hydrology: HydrologyArg = HydrologyOption.NORMAL,
+    year: YearArg = None,
+    hydrology: HydrologyArg = None,
+    demand_growth: DemandGrowthArg = None,
+    export_rule: ExportRuleArg = None,
+    reverse_mw: ReverseArg = None,
     months: MonthsArg = None,
     no_curtail: Annotated[
         bool, typer.Option("--no-curtail", help="Report hours that fail instead of curtailing.")
     ] = False,
+    fmt: FormatArg = OutputFormat.TABLE,
 ) -> None:
     """Run a year of hourly AC load flow: delivered energy, losses, loadings, curtailment."""
-    from rich.console import Console
-    from rich.progress import Progress
-    from rich.table import Table
+    from casa1000.studies.seasonal import SeasonalConfig
 
-    from casa1000.studies.seasonal import SeasonalConfig, run_seasonal
-    from casa1000.studies.seasonal_tables import monthly_summary
-    from casa1000.studies.spine.results_io import write_results
-
-    _output_folder(out)
     config = SeasonalConfig(months=_parse_months(months), curtail=not no_curtail)
-    console = Console()
-    with Progress(console=console, transient=True) as bar:
-        task = bar.add_task("seasonal study: inputs", total=1.0)
-        params, prof = _study_inputs(variant, scenario, set_, profiles, year, hydrology)
-
-        def progress(stage: str, done: float) -> None:
-            bar.update(task, completed=done, description=f"seasonal study: {stage}")
-
-        ds = run_seasonal(params, prof, config, progress=progress)
-        path = write_results(ds, out / "seasonal.nc")
-    summary = monthly_summary(ds)
-    table = Table(title=f"seasonal study, {ds.attrs['variant']}, {ds.sizes['time']} hours")
-    for header in SEASONAL_COLUMNS.values():
-        table.add_column(header, justify="right")
-    for month, row in summary.iterrows():
-        cells = [str(month)]
-        for col in list(SEASONAL_COLUMNS)[1:]:
-            value = row[col]
-            if value != value:  # NaN: no export that month
-                cells.append("-")
-            else:
-                cells.append(f"{value:.1f}" if col.endswith("_percent") else f"{value:.0f}")
-        table.add_row(*cells)
-    console.print(table)
-    _write_table(summary, out / "seasonal_summary.csv")
-    console.print(f"wrote {path} and {out / 'seasonal_summary.csv'}")
+    flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
+    scen = _scenario(variant, scenario, set_, profiles, flags)
+    _run_study("seasonal", scen, config, out, fmt, 12)
 
 
 ThermalArg = Annotated[
@@ -546,6 +817,14 @@ MinPlantArg = Annotated[
 ]
 
 
+def _positive(option: str, value: float) -> float:
+    from casa1000.errors import InputError
+
+    if not 0 <= value <= 100_000:
+        raise InputError(option, option.lstrip("-").replace("-", "_"), value, "0 to 100000 MW")
+    return value
+
+
 @study_app.command("contingency")
 @user_errors
 def study_contingency(
@@ -554,8 +833,11 @@ def study_contingency(
     scenario: ScenarioArg = None,
     set_: SetArg = None,
     profiles: ProfilesArg = None,
-    year: YearArg = 2027,
-    hydrology: HydrologyArg = HydrologyOption.NORMAL,
+    year: YearArg = None,
+    hydrology: HydrologyArg = None,
+    demand_growth: DemandGrowthArg = None,
+    export_rule: ExportRuleArg = None,
+    reverse_mw: ReverseArg = None,
     months: MonthsArg = None,
     thermal_limit: ThermalArg = 100.0,
     vmin: VminArg = 0.90,
@@ -563,102 +845,43 @@ def study_contingency(
     groups: GroupsArg = None,
     min_unit_mw: MinUnitArg = 100.0,
     min_plant_mw: MinPlantArg = 1000.0,
-    top: Annotated[int, typer.Option("--top", help="Contingencies shown in the ranking.")] = 15,
+    top: TopArg = 15,
     benchmark: Annotated[
         int,
         typer.Option("--benchmark", help="Also time the plain runpp loop on this many hours."),
     ] = 0,
+    fmt: FormatArg = OutputFormat.TABLE,
 ) -> None:
     """Screen N-1 and named N-k contingencies in every hour (full AC, per-case table)."""
-    import time
-
-    from rich.console import Console
-    from rich.progress import Progress
-    from rich.table import Table
-
-    from casa1000.studies.contingency import ContingencyConfig, run_contingency
-    from casa1000.studies.contingency_tables import (
-        contingency_table,
-        ranking,
-        worst_per_element,
-    )
+    from casa1000.errors import InputError
+    from casa1000.studies.contingency import ContingencyConfig
     from casa1000.studies.security.limits import Limits
-    from casa1000.studies.spine.results_io import write_results
 
-    _output_folder(out)
-    if benchmark < 0:
-        from casa1000.errors import InputError
-
-        raise InputError("--benchmark", "benchmark", benchmark, "0 (off) or a number of hours")
+    if not 0 <= benchmark <= 8760:
+        raise InputError("--benchmark", "benchmark", benchmark, "0 (off) to 8760 hours")
     config = ContingencyConfig(
         months=_parse_months(months),
         limits=Limits(thermal_percent=thermal_limit, vmin_pu=vmin, vmax_pu=vmax),
-        min_unit_mw=min_unit_mw,
-        min_plant_mw=min_plant_mw,
+        min_unit_mw=_positive("--min-unit-mw", min_unit_mw),
+        min_plant_mw=_positive("--min-plant-mw", min_plant_mw),
         groups_file=groups,
     )
-    console = Console()
-    with Progress(console=console, transient=True) as bar:
-        task = bar.add_task("contingency screening: inputs", total=1.0)
-        params, prof = _study_inputs(variant, scenario, set_, profiles, year, hydrology)
-
-        def progress(stage: str, done: float) -> None:
-            bar.update(task, completed=done, description=f"contingency screening: {stage}")
-
-        started = time.perf_counter()
-        ds = run_contingency(params, prof, config, progress=progress)
-        fast_s = time.perf_counter() - started
-        path = write_results(ds, out / "contingency.nc")
-    a = ds.attrs
-    console.print(
-        f"{a['cases_total']} cases ({ds.sizes['time']} h x {ds.sizes['contingency']} "
-        f"contingencies) in {fast_s:.1f} s: {a['cases_ac_solved']} AC-solved, "
-        f"{a['cases_identical_copied']} identical to an AC-solved case, "
-        f"{a['cases_symmetric_twin']} parallel-circuit twins, 0 screened linearly; "
-        f"peak memory {a['peak_memory_mb']:.0f} MB"
-    )
-    ranked = ranking(ds).head(top)
-    table = Table(title=f"most severe contingencies, {a['variant']}")
-    columns = {
-        "rank": "#",
-        "nonconverged_hours": "no conv. h",
-        "insecure_hours": "insecure h",
-        "thermal_violation_hours": "thermal h",
-        "voltage_violation_hours": "voltage h",
-        "max_unserved_mw": "unserved MW",
-        "worst_loading_percent": "max load %",
-        "worst_loading_branch": "branch",
-        "vm_min_pu": "vmin pu",
-        "vm_min_bus": "bus",
-        "max_performance_index": "max PI",
-    }
-    table.add_column("contingency")
-    for header in columns.values():
-        table.add_column(header, justify="right")
-    for cid, row in ranked.iterrows():
-        cells = [str(cid)]
-        for col in columns:
-            value = row[col]
-            if not isinstance(value, float):
-                cells.append(str(value))
-            elif value != value:  # NaN: never converged
-                cells.append("-")
-            else:
-                cells.append(f"{value:.3f}" if col == "vm_min_pu" else f"{value:.1f}")
-        table.add_row(*cells)
-    console.print(table)
-    _write_table(contingency_table(ds), out / "contingency_table.csv")
-    _write_table(worst_per_element(ds), out / "contingency_worst_elements.csv", index=False)
-    tables = f"{out / 'contingency_table.csv'} and {out / 'contingency_worst_elements.csv'}"
-    console.print(f"wrote {path}, {tables}")
+    flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
+    scen = _scenario(variant, scenario, set_, profiles, flags)
+    result = _run_study("contingency", scen, config, out, fmt, top)
     if benchmark:
         from casa1000.studies.benchmarks.contingency_benchmark import benchmark_contingency
 
-        result = benchmark_contingency(
-            params, prof, config, fast_total_s=fast_s, sample_hours=benchmark
+        inputs = scen.load()
+        report = benchmark_contingency(
+            inputs.params,
+            inputs.profiles,
+            config,
+            fast_total_s=result.facts.wall_time_s,
+            sample_hours=benchmark,
         )
-        for line in result.lines():
-            console.print(line)
+        for line in report.lines():
+            log.warning("%s", line)
 
 
 @study_app.command("transfer")
@@ -669,8 +892,11 @@ def study_transfer(
     scenario: ScenarioArg = None,
     set_: SetArg = None,
     profiles: ProfilesArg = None,
-    year: YearArg = 2027,
-    hydrology: HydrologyArg = HydrologyOption.NORMAL,
+    year: YearArg = None,
+    hydrology: HydrologyArg = None,
+    demand_growth: DemandGrowthArg = None,
+    export_rule: ExportRuleArg = None,
+    reverse_mw: ReverseArg = None,
     months: MonthsArg = None,
     thermal_limit: ThermalArg = 100.0,
     vmin: VminArg = 0.90,
@@ -689,73 +915,26 @@ def study_transfer(
     resolution_mw: Annotated[
         float, typer.Option("--resolution-mw", help="Bisection resolution [MW].")
     ] = 10.0,
-    top: Annotated[int, typer.Option("--top", help="Most restrictive hours shown.")] = 15,
+    top: TopArg = 15,
+    fmt: FormatArg = OutputFormat.TABLE,
 ) -> None:
     """Find, hour by hour, the largest N-1 secure CASA export and what limits it."""
-    from rich.console import Console
-    from rich.progress import Progress
-    from rich.table import Table
-
     from casa1000.studies.security.limits import Limits
-    from casa1000.studies.spine.results_io import write_results
-    from casa1000.studies.transfer_capability import (
-        TransferConfig,
-        TransferDirection,
-        limiter_summary,
-        run_transfer,
-        transfer_table,
-    )
+    from casa1000.studies.transfer_capability import TransferConfig, TransferDirection
 
-    _output_folder(out)
     config = TransferConfig(
         months=_parse_months(months),
         direction=TransferDirection(direction.value),
         limits=Limits(thermal_percent=thermal_limit, vmin_pu=vmin, vmax_pu=vmax),
         ceiling_mw=ceiling_mw,
         resolution_mw=resolution_mw,
-        min_unit_mw=min_unit_mw,
-        min_plant_mw=min_plant_mw,
+        min_unit_mw=_positive("--min-unit-mw", min_unit_mw),
+        min_plant_mw=_positive("--min-plant-mw", min_plant_mw),
         groups_file=groups,
     )
-    console = Console()
-    with Progress(console=console, transient=True) as bar:
-        task = bar.add_task("transfer capability: inputs", total=1.0)
-        params, prof = _study_inputs(variant, scenario, set_, profiles, year, hydrology)
-
-        def progress(stage: str, done: float) -> None:
-            bar.update(task, completed=done, description=f"transfer capability: {stage}")
-
-        ds = run_transfer(params, prof, config, progress=progress)
-        path = write_results(ds, out / "transfer.nc")
-    a = ds.attrs
-    cap = ds.transfer_capability_mw
-    console.print(
-        f"secure transfer capability over {ds.sizes['time']} h: min {float(cap.min()):.0f}, "
-        f"mean {float(cap.mean()):.0f}, max {float(cap.max()):.0f} MW "
-        f"(ceiling {a['ceiling_mw']:.0f} MW); tiers: {a['hours_tier1_verified']} h linear "
-        f"estimate AC-verified, {a['hours_tier3_refined']} h refined by AC bisection; "
-        f"AC cases {a['ac_cases_tier1_linear']} + {a['ac_cases_tier2_verify']} + "
-        f"{a['ac_cases_tier3_refine']}"
-    )
-    ranked = transfer_table(ds).head(top)
-    table = Table(title="most restrictive hours")
-    for header in ("hour", "capability MW", "contingency", "element", "limiter", "tier"):
-        table.add_column(header, justify="right")
-    for when, row in ranked.iterrows():
-        table.add_row(
-            str(when)[:16],
-            f"{row.transfer_capability_mw:.0f}",
-            row.limiting_contingency,
-            row.limiting_element,
-            row.limiter,
-            str(row.tier),
-        )
-    console.print(table)
-    limiters = limiter_summary(ds)
-    console.print(limiters.head(top).to_string())
-    _write_table(transfer_table(ds), out / "transfer_table.csv")
-    _write_table(limiters, out / "transfer_limiters.csv")
-    console.print(f"wrote {path}, {out / 'transfer_table.csv'} and {out / 'transfer_limiters.csv'}")
+    flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
+    scen = _scenario(variant, scenario, set_, profiles, flags)
+    _run_study("transfer", scen, config, out, fmt, top)
 
 
 @study_app.command("benchmark")
@@ -763,24 +942,186 @@ def study_transfer(
 def study_benchmark(
     sample: Annotated[int, typer.Option("--sample", help="Hours solved the plain way.")] = 48,
     variant: VariantArg = None,
-    year: YearArg = 2027,
+    year: YearArg = None,
 ) -> None:
     """Time the seasonal fast path against a plain pandapower runpp loop (same run)."""
     from casa1000.errors import InputError
-    from casa1000.profiles.build import build_profiles
     from casa1000.studies.benchmarks.seasonal_benchmark import benchmark_seasonal
 
-    if sample < 1:
-        raise InputError("--sample", "sample", sample, "at least 1 hour")
-    params = _params(variant, None, None)
-    profiles = build_profiles(year=year, converter_limit_mw=params.hvdc.rating_mw)
-    result = benchmark_seasonal(params, profiles, sample_hours=sample)
+    if not 1 <= sample <= 8760:
+        raise InputError("--sample", "sample", sample, "at least 1 hour and at most 8760")
+    inputs = _scenario(variant, None, None, None, {"year": year}).load()
+    result = benchmark_seasonal(inputs.params, inputs.profiles, sample_hours=sample)
     for line in result.lines():
         typer.echo(line)
 
 
+# --- study indicators (issue 10); add below this line ---
+
+# (end of indicator commands)
+
+
+# --- dashboard commands (issue 11); add below this line ---
+
+# (end of dashboard commands)
+
+
+# --- regression commands (issue 12); add below this line ---
+SuiteArg = Annotated[
+    Path | None,
+    typer.Option("--suite", help="Suite file (TOML); default: the built-in suite."),
+]
+OnlyArg = Annotated[
+    list[str] | None,
+    typer.Option("--only", metavar="NAME", help="Run only this entry (repeatable)."),
+]
+
+
+def _regress_frame(frame: pd.DataFrame, fmt: OutputFormat) -> pd.DataFrame:
+    """Numbers as 6 significant digits on screen (the rows mix MW, GWh and pu)."""
+    if fmt is not OutputFormat.TABLE:
+        return frame
+    shown = frame.copy()
+    for col in shown.columns:
+        if shown[col].dtype.kind == "f":
+            shown[col] = [("-" if v != v else f"{v:.6g}") for v in shown[col]]
+    return shown
+
+
+@regress_app.command("run")
+@user_errors
+def regress_run(
+    suite: SuiteArg = None,
+    only: OnlyArg = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder of the JUnit XML, HTML report and CSV table.")
+    ] = Path("casa1000-results/regression"),
+    keep_results: Annotated[
+        bool,
+        typer.Option("--keep-results", help="Also write each entry's full result under --out."),
+    ] = False,
+    all_series: Annotated[
+        bool, typer.Option("--all-series", help="Plot every series, not only the failing ones.")
+    ] = False,
+    fmt: FormatArg = OutputFormat.TABLE,
+) -> None:
+    """Run the suite and compare with its baselines.
+
+    Exit code 0 when every check passes, 1 on a regression (a check beyond its
+    tolerance, or a study that fails), 2 on bad input -- including a missing,
+    corrupt or out-of-date baseline: the gate cannot judge, and the fix is
+    ``casa1000 regress update --only NAME --reason "..."``.
+    """
+    from casa1000.dashboards.regression_report import write_regression_report
+    from casa1000.studies.regression.gate import run_suite
+    from casa1000.studies.regression.junit import write_junit
+    from casa1000.studies.regression.suite import read_suite
+    from casa1000.studies.spine.results_io import ensure_writable, write_table
+    from casa1000.studies.spine.study import StudySummary
+
+    spec = read_suite(suite)
+    ensure_writable(out)
+    with _progress("regression suite") as progress:
+        report = run_suite(
+            spec,
+            only or (),
+            progress=progress,
+            results_dir=out / "results" if keep_results else None,
+        )
+    table = report.table()
+    files = [
+        write_junit(report, out / "regression.xml"),
+        write_regression_report(report, out / "regression.html", all_series=all_series),
+        write_table(table, out / "regression_checks.csv", index=False),
+    ]
+    log.info("wrote %s", ", ".join(str(p) for p in files))
+    summary = StudySummary(
+        headline=report.headline(), tables={"checks": _regress_frame(table, fmt)}
+    )
+    _emit(summary, fmt, files)
+    if report.exit_code:
+        raise typer.Exit(code=report.exit_code)
+
+
+@regress_app.command("update")
+@user_errors
+def regress_update(
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why the baselines move (goes in the changelog).")
+    ],
+    suite: SuiteArg = None,
+    only: OnlyArg = None,
+    fmt: FormatArg = OutputFormat.TABLE,
+) -> None:
+    """Re-baseline (all entries, or --only some) and record what moved and why.
+
+    The changelog beside the baselines gets the reason, the code version
+    (package and git commit) and the data version (seed hashes), and per entry
+    the values that moved, old -> new.  Nothing is written unless every entry
+    ran (exit code 1 otherwise).
+    """
+    from casa1000.studies.regression.gate import update_suite
+    from casa1000.studies.regression.suite import read_suite
+    from casa1000.studies.spine.study import StudySummary
+
+    spec = read_suite(suite)
+    with _progress("regression update") as progress:
+        report = update_suite(spec, reason=reason, only=only or (), progress=progress)
+    if report.failed:
+        for name, why in report.failed.items():
+            typer.echo(f"error: entry {name} failed, nothing written: {why}", err=True)
+        raise typer.Exit(code=1)
+    files = [*report.written, *([report.changelog] if report.changelog else [])]
+    log.info("wrote %d baselines and %s", len(report.written), report.changelog)
+    moved = sum(len(c.values) for c in report.changes)
+    headline = (
+        f"re-baselined {len(report.written)} entries of {spec.name} in "
+        f"{report.wall_time_s:.1f} s: {moved} values moved; "
+        + ", ".join(f"{c.entry} {c.status}" for c in report.changes),
+    )
+    summary = StudySummary(
+        headline=headline, tables={"changes": _regress_frame(report.table(), fmt)}
+    )
+    _emit(summary, fmt, files)
+
+
+@regress_app.command("list")
+@user_errors
+def regress_list(suite: SuiteArg = None, fmt: FormatArg = OutputFormat.TABLE) -> None:
+    """List the entries of the suite: study, scenario, what they compare."""
+    import pandas as pd
+
+    from casa1000.studies.regression.suite import read_suite
+    from casa1000.studies.spine.study import StudySummary
+
+    spec = read_suite(suite)
+    rows = [
+        {
+            "entry": e.name,
+            "study": e.study,
+            "metrics": len(e.metrics),
+            "series": len(e.series),
+            "title": e.title,
+        }
+        for e in spec.entries
+    ]
+    summary = StudySummary(
+        headline=(f"suite {spec.name} ({spec.path}): {len(rows)} entries",),
+        tables={"entries": pd.DataFrame(rows).set_index("entry")},
+    )
+    _emit(summary, fmt, [])
+
+
+# (end of regression commands)
+
+
+# --- main job and sweep commands (issue 13); add below this line ---
+
+# (end of main job and sweep commands)
+
+
 def main() -> None:
-    """Entry point for ``python -m casa1000``."""
+    """Entry point of the ``casa1000`` command and of ``python -m casa1000``."""
     app()
 
 

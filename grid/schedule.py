@@ -250,6 +250,7 @@ def make_schedule(
     offer_mw: Mapping[str, npt.ArrayLike] | None = None,
     contract_mw: npt.ArrayLike | None = None,
     loss_cover_mw: Mapping[str, npt.ArrayLike] | None = None,
+    reverse_mw: npt.ArrayLike | None = None,
 ) -> Schedule:
     """Build the injections of every hour.
 
@@ -279,6 +280,10 @@ def make_schedule(
     loss_cover_mw
         Supplier zone -> (hours,) network losses its plants generate on top of
         demand and export [MW] (see :mod:`casa1000.grid.losses`).
+    reverse_mw
+        (hours,) power sent back over the HVDC from Pakistan (Nowshera) to the
+        rectifier's zone (Sangtuda, Tajikistan), drawn at Nowshera [MW]; what
+        arrives lowers that zone's requirement.  None (no reverse flow) by default.
 
     Returns
     -------
@@ -319,7 +324,9 @@ def make_schedule(
     ac_offtake = np.column_stack(
         [export[o] if o in params.ac_offtakers else np.zeros(hours) for o in offtakers]
     )
-    hvdc = hvdc_operating_point(params.hvdc, requested, poles_in_service=poles_in_service)
+    hvdc = hvdc_operating_point(
+        params.hvdc, requested, poles_in_service=poles_in_service, reverse_mw=reverse_mw
+    )
 
     load_ids = tuple(ld.id for ld in params.loads)
     load_index = {lid: i for i, lid in enumerate(load_ids)}
@@ -343,6 +350,10 @@ def make_schedule(
     requirement = {
         z: demand[z] + supplier_export[:, k] + cover[:, k] for k, z in enumerate(suppliers)
     }
+    # reverse flow arrives at the rectifier's bus and covers part of that zone's demand
+    receiving = params.bus(params.hvdc.rectifier.bus).zone
+    if receiving in requirement:
+        requirement[receiving] = requirement[receiving] - hvdc.reverse_delivered_mw
     plants = params.plants
     avail = np.column_stack(
         [

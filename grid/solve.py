@@ -319,13 +319,39 @@ def solve_base_case(
     BaseCaseResult
         The solved hour (or ``converged=False`` with a reason).
     """
+    schedule = reference_schedule(params, export_mw=export_mw, demand_mw=demand_mw)
+    built = build_net(params, schedule)
+    converged, reason = run_ac(built)
+    return extract_results(built, schedule, 0, converged=converged, reason=reason)
+
+
+def reference_schedule(
+    params: GridParams,
+    *,
+    export_mw: float,
+    demand_mw: Mapping[str, float] | None = None,
+) -> Schedule:
+    """Injections of the reference hour at a given total CASA export.
+
+    Parameters
+    ----------
+    params
+        The network.
+    export_mw
+        Total export at the sending end, split pro rata to the contracts [MW].
+    demand_mw
+        Demand of each supplier zone [MW]; the reference-hour demand of
+        ``zones.csv`` by default.
+
+    Returns
+    -------
+    Schedule
+        One hour of injections.
+    """
     zones = {z.id: z.ref_demand_mw for z in params.zones}
     demand = dict(demand_mw) if demand_mw else {z: zones[z] for z in params.roles.suppliers}
-    schedule = make_schedule(
+    return make_schedule(
         params,
         demand_mw={z: [demand[z]] for z in params.roles.suppliers},
         export_mw=split_export(params.contract, [export_mw]),
     )
-    built = build_net(params, schedule)
-    converged, reason = run_ac(built)
-    return extract_results(built, schedule, 0, converged=converged, reason=reason)

@@ -33,8 +33,6 @@ References
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +42,7 @@ import xarray as xr
 
 from casa1000.grid.builder import BuiltNet, build_net
 from casa1000.grid.params import GridParams
+from casa1000.studies import contingency_tables
 from casa1000.studies.engine.batch_ac import BatchAC
 from casa1000.studies.engine.contingency_sweep import (
     MAX_ITER,
@@ -62,12 +61,11 @@ from casa1000.studies.security.contingency_set import (
 from casa1000.studies.security.limits import Limits
 from casa1000.studies.security.post_contingency import PostContingency, PostState
 from casa1000.studies.spine.hours import select_hours
-from casa1000.studies.spine.provenance import provenance
-from casa1000.studies.spine.run_facts import peak_memory_mb
+from casa1000.studies.spine.runner import execute
+from casa1000.studies.spine.scenario import Scenario, StudyInputs
 from casa1000.studies.spine.schedule_inputs import ScheduleInputs, inputs_from_profiles
-
-Progress = Callable[[str, float], None]
-"""Callback receiving a stage name and the fraction done."""
+from casa1000.studies.spine.schema import DatasetSchema, VariableSpec
+from casa1000.studies.spine.study import RUN_FACT_PREFIX, Progress, StudySpec
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,6 +100,158 @@ class ContingencyConfig:
     include_groups: bool = True
     threads: int = 2
     chunk_rows: int = 40_000
+
+
+SCHEMA = DatasetSchema(
+    name="contingency",
+    title="casa1000 contingency screening",
+    version=1,
+    coords={
+        "time": VariableSpec(
+            dims=("time",), dtype="datetime64[ns]", long_name="hour (local UTC+05:00)"
+        ),
+        "contingency": VariableSpec(dims=("contingency",), dtype="str", long_name="contingency id"),
+        "contingency_kind": VariableSpec(
+            dims=("contingency",), dtype="str", long_name="contingency kind"
+        ),
+        "contingency_description": VariableSpec(
+            dims=("contingency",), dtype="str", long_name="contingency description"
+        ),
+        "branch": VariableSpec(
+            dims=("branch",), dtype="str", long_name="line circuit or transformer unit id"
+        ),
+        "bus": VariableSpec(dims=("bus",), dtype="str", long_name="bus id"),
+    },
+    variables={
+        "status": VariableSpec(
+            dims=("time", "contingency"), long_name="load flow outcome", dtype="int8", flags=Status
+        ),
+        "converged": VariableSpec(
+            dims=("time", "contingency"),
+            long_name="post-contingency load flow converged",
+            dtype="bool",
+        ),
+        "ac_solved": VariableSpec(
+            dims=("time", "contingency"),
+            long_name="row AC-solved (False: exact copy of an identical AC-solved row)",
+            dtype="bool",
+        ),
+        "max_loading_percent": VariableSpec(
+            dims=("time", "contingency"), long_name="highest branch loading", units="%"
+        ),
+        "max_loading_branch": VariableSpec(
+            dims=("time", "contingency"), long_name="most loaded branch", dtype="str"
+        ),
+        "vm_min_pu": VariableSpec(
+            dims=("time", "contingency"), long_name="lowest energised bus voltage", units="pu"
+        ),
+        "vm_min_bus": VariableSpec(
+            dims=("time", "contingency"), long_name="bus of vm_min_pu", dtype="str"
+        ),
+        "vm_max_pu": VariableSpec(
+            dims=("time", "contingency"), long_name="highest bus voltage", units="pu"
+        ),
+        "vm_max_bus": VariableSpec(
+            dims=("time", "contingency"), long_name="bus of vm_max_pu", dtype="str"
+        ),
+        "thermal_violations": VariableSpec(
+            dims=("time", "contingency"),
+            long_name="branches above the thermal limit",
+            units="1",
+            dtype="int16",
+        ),
+        "undervoltage_violations": VariableSpec(
+            dims=("time", "contingency"), long_name="buses below vmin", units="1", dtype="int16"
+        ),
+        "overvoltage_violations": VariableSpec(
+            dims=("time", "contingency"), long_name="buses above vmax", units="1", dtype="int16"
+        ),
+        "secure": VariableSpec(
+            dims=("time", "contingency"),
+            long_name="converged, within limits, no load lost",
+            dtype="bool",
+        ),
+        "unserved_mw": VariableSpec(
+            dims=("time", "contingency"), long_name="load on islanded buses", units="MW"
+        ),
+        "export_lost_mw": VariableSpec(
+            dims=("time", "contingency"),
+            long_name="export not delivered (runback, contract path, islanded offtake)",
+            units="MW",
+        ),
+        "performance_index": VariableSpec(
+            dims=("time", "contingency"),
+            long_name="Ejebe-Wollenberg performance index (n=2), thermal + voltage",
+            units="1",
+        ),
+        "pi_thermal": VariableSpec(
+            dims=("time", "contingency"), long_name="thermal part of the index", units="1"
+        ),
+        "pi_voltage": VariableSpec(
+            dims=("time", "contingency"), long_name="voltage part of the index", units="1"
+        ),
+        "worst_loading_percent": VariableSpec(
+            dims=("contingency", "branch"),
+            long_name="highest loading of each branch over the hours",
+            units="%",
+        ),
+        "worst_vm_min_pu": VariableSpec(
+            dims=("contingency", "bus"),
+            long_name="lowest voltage of each bus over the hours",
+            units="pu",
+        ),
+        "worst_vm_max_pu": VariableSpec(
+            dims=("contingency", "bus"),
+            long_name="highest voltage of each bus over the hours",
+            units="pu",
+        ),
+        "branch_worst_loading_percent": VariableSpec(
+            dims=("branch",), long_name="worst loading", units="%"
+        ),
+        "branch_worst_contingency": VariableSpec(
+            dims=("branch",), long_name="cause of the worst loading", dtype="str"
+        ),
+        "branch_worst_time": VariableSpec(
+            dims=("branch",), long_name="hour of the worst loading", dtype="datetime64[ns]"
+        ),
+        "bus_worst_vm_min_pu": VariableSpec(dims=("bus",), long_name="lowest voltage", units="pu"),
+        "bus_worst_vm_min_contingency": VariableSpec(
+            dims=("bus",), long_name="cause of the lowest voltage", dtype="str"
+        ),
+        "bus_worst_vm_min_time": VariableSpec(
+            dims=("bus",), long_name="hour of the lowest voltage", dtype="datetime64[ns]"
+        ),
+        "bus_worst_vm_max_pu": VariableSpec(dims=("bus",), long_name="highest voltage", units="pu"),
+        "bus_worst_vm_max_contingency": VariableSpec(
+            dims=("bus",), long_name="cause of the highest voltage", dtype="str"
+        ),
+        "bus_worst_vm_max_time": VariableSpec(
+            dims=("bus",), long_name="hour of the highest voltage", dtype="datetime64[ns]"
+        ),
+        "kg_share_lost": VariableSpec(
+            dims=("contingency",),
+            long_name="Kyrgyz share of the export cut off from the HVDC (contract path)",
+            dtype="bool",
+        ),
+        "hvdc_capacity_mw": VariableSpec(
+            dims=("contingency",),
+            long_name="HVDC rating with the poles left in service",
+            units="MW",
+        ),
+        "hvdc_sent_mw": VariableSpec(
+            dims=("time", "contingency"),
+            long_name="power sent into the HVDC after the runback",
+            units="MW",
+        ),
+        "islanded_buses": VariableSpec(
+            dims=("contingency",),
+            long_name="buses cut off from their area's slack",
+            units="1",
+            dtype="int16",
+        ),
+    },
+)
+"""The declared contingency result."""
 
 
 def find_twins(built: BuiltNet, contingencies: tuple[Contingency, ...]) -> dict[int, Twin]:
@@ -223,10 +373,13 @@ def run_contingency(
     InputError
         If a month or the groups file is invalid.
     """
-    config = config or ContingencyConfig()
-    report = progress or (lambda stage, done: None)
-    started = time.perf_counter()
-    profiles = select_hours(profiles, config.months)
+    inputs = StudyInputs(scenario=Scenario.given(params), params=params, profiles=profiles)
+    return execute(SPEC, inputs, config, progress=progress).dataset
+
+
+def _run(inputs: StudyInputs, config: ContingencyConfig, report: Progress) -> xr.Dataset:
+    params = inputs.params
+    profiles = select_hours(inputs.profiles, config.months)
     report("setup", 0.0)
     scr = prepare(params, inputs_from_profiles(params, profiles), config)
     flags = _Flags()
@@ -246,9 +399,7 @@ def run_contingency(
         flags.hvdc_sent[j] = flags.hvdc_sent[j0]
     report("assemble", 1.0)
     ds = _assemble(params, profiles, scr, result, flags, config)
-    ds.attrs["wall_time_s"] = round(time.perf_counter() - started, 3)
-    ds.attrs["solver_time_s"] = round(scr.sweep.solver_s, 3)
-    ds.attrs["peak_memory_mb"] = round(peak_memory_mb(), 1)
+    ds.attrs[RUN_FACT_PREFIX + "solver_time_s"] = round(scr.sweep.solver_s, 3)
     return ds
 
 
@@ -272,7 +423,6 @@ def _assemble(
     branch_ids = ix.branch_ids
     bus_ids = [str(b) for b in net.bus.name]
     lim = config.limits
-    tc = ("time", "contingency")
     ok = r.status == Status.CONVERGED
     unserved = np.column_stack([flags.unserved[j] for j in range(n_c)])
     export_lost = np.column_stack([flags.export_lost[j] for j in range(n_c)])
@@ -299,168 +449,52 @@ def _assemble(
     wlo, wlo_c, wlo_t = worst_by_element(r.worst_vm_min, False)
     whi, whi_c, whi_t = worst_by_element(r.worst_vm_max, True)
     data = {
-        "status": (
-            tc,
-            r.status,
-            {
-                "units": "1",
-                "long_name": "load flow outcome",
-                "flag_values": [int(s) for s in Status],
-                "flag_meanings": " ".join(s.name.lower() for s in Status),
-            },
-        ),
-        "converged": (tc, ok, {"units": "1", "long_name": "post-contingency load flow converged"}),
-        "ac_solved": (
-            tc,
-            r.solved,
-            {
-                "units": "1",
-                "long_name": "row AC-solved (False: exact copy of an identical AC-solved row)",
-            },
-        ),
-        "max_loading_percent": (
-            tc,
-            r.max_loading_percent,
-            {"units": "%", "long_name": "highest branch loading"},
-        ),
-        "max_loading_branch": (
-            tc,
-            _names(branch_ids, r.max_loading_branch),
-            {"units": "1", "long_name": "most loaded branch"},
-        ),
-        "vm_min_pu": (
-            tc,
-            r.vm_min_pu,
-            {"units": "pu", "long_name": "lowest energised bus voltage"},
-        ),
-        "vm_min_bus": (
-            tc,
-            _names(bus_ids, r.vm_min_bus),
-            {"units": "1", "long_name": "bus of vm_min_pu"},
-        ),
-        "vm_max_pu": (tc, r.vm_max_pu, {"units": "pu", "long_name": "highest bus voltage"}),
-        "vm_max_bus": (
-            tc,
-            _names(bus_ids, r.vm_max_bus),
-            {"units": "1", "long_name": "bus of vm_max_pu"},
-        ),
-        "thermal_violations": (
-            tc,
-            r.thermal_violations.astype(np.int16),
-            {"units": "1", "long_name": "branches above the thermal limit"},
-        ),
-        "undervoltage_violations": (
-            tc,
-            r.undervoltage_violations.astype(np.int16),
-            {"units": "1", "long_name": "buses below vmin"},
-        ),
-        "overvoltage_violations": (
-            tc,
-            r.overvoltage_violations.astype(np.int16),
-            {"units": "1", "long_name": "buses above vmax"},
-        ),
-        "secure": (
-            tc,
-            ok & (violations == 0) & (unserved <= 1e-9),
-            {"units": "1", "long_name": "converged, within limits, no load lost"},
-        ),
-        "unserved_mw": (tc, unserved, {"units": "MW", "long_name": "load on islanded buses"}),
-        "export_lost_mw": (
-            tc,
-            export_lost,
-            {
-                "units": "MW",
-                "long_name": "export not delivered (runback, contract path, islanded offtake)",
-            },
-        ),
-        "performance_index": (
-            tc,
-            pi,
-            {
-                "units": "1",
-                "long_name": "Ejebe-Wollenberg performance index (n=2), thermal + voltage",
-            },
-        ),
-        "pi_thermal": (tc, r.pi_thermal, {"units": "1", "long_name": "thermal part of the index"}),
-        "pi_voltage": (tc, r.pi_voltage, {"units": "1", "long_name": "voltage part of the index"}),
-        "worst_loading_percent": (
-            ("contingency", "branch"),
-            r.worst_loading[:, :, 0],
-            {"units": "%", "long_name": "highest loading of each branch over the hours"},
-        ),
-        "worst_vm_min_pu": (
-            ("contingency", "bus"),
-            r.worst_vm_min[:, :, 0],
-            {"units": "pu", "long_name": "lowest voltage of each bus over the hours"},
-        ),
-        "worst_vm_max_pu": (
-            ("contingency", "bus"),
-            r.worst_vm_max[:, :, 0],
-            {"units": "pu", "long_name": "highest voltage of each bus over the hours"},
-        ),
-        "branch_worst_loading_percent": (
-            "branch",
-            wl,
-            {"units": "%", "long_name": "worst loading"},
-        ),
-        "branch_worst_contingency": (
-            "branch",
-            wl_c,
-            {"units": "1", "long_name": "cause of the worst loading"},
-        ),
-        "branch_worst_time": ("branch", wl_t, {"long_name": "hour of the worst loading"}),
-        "bus_worst_vm_min_pu": ("bus", wlo, {"units": "pu", "long_name": "lowest voltage"}),
-        "bus_worst_vm_min_contingency": (
-            "bus",
-            wlo_c,
-            {"units": "1", "long_name": "cause of the lowest voltage"},
-        ),
-        "bus_worst_vm_min_time": ("bus", wlo_t, {"long_name": "hour of the lowest voltage"}),
-        "bus_worst_vm_max_pu": ("bus", whi, {"units": "pu", "long_name": "highest voltage"}),
-        "bus_worst_vm_max_contingency": (
-            "bus",
-            whi_c,
-            {"units": "1", "long_name": "cause of the highest voltage"},
-        ),
-        "bus_worst_vm_max_time": ("bus", whi_t, {"long_name": "hour of the highest voltage"}),
-        "kg_share_lost": (
-            "contingency",
-            np.array([flags.kg_share_lost[j] for j in range(n_c)]),
-            {
-                "units": "1",
-                "long_name": "Kyrgyz share of the export cut off from the HVDC (contract path)",
-            },
-        ),
-        "hvdc_capacity_mw": (
-            "contingency",
-            np.array([flags.hvdc_capacity[j] for j in range(n_c)]),
-            {"units": "MW", "long_name": "HVDC rating with the poles left in service"},
-        ),
-        "hvdc_sent_mw": (
-            tc,
-            np.column_stack([flags.hvdc_sent[j] for j in range(n_c)]),
-            {"units": "MW", "long_name": "power sent into the HVDC after the runback"},
-        ),
-        "islanded_buses": (
-            "contingency",
-            np.array([flags.islanded_buses[j] for j in range(n_c)], dtype=np.int16),
-            {"units": "1", "long_name": "buses cut off from their area's slack"},
-        ),
+        "status": r.status,
+        "converged": ok,
+        "ac_solved": r.solved,
+        "max_loading_percent": r.max_loading_percent,
+        "max_loading_branch": _names(branch_ids, r.max_loading_branch),
+        "vm_min_pu": r.vm_min_pu,
+        "vm_min_bus": _names(bus_ids, r.vm_min_bus),
+        "vm_max_pu": r.vm_max_pu,
+        "vm_max_bus": _names(bus_ids, r.vm_max_bus),
+        "thermal_violations": r.thermal_violations.astype(np.int16),
+        "undervoltage_violations": r.undervoltage_violations.astype(np.int16),
+        "overvoltage_violations": r.overvoltage_violations.astype(np.int16),
+        "secure": ok & (violations == 0) & (unserved <= 1e-9),
+        "unserved_mw": unserved,
+        "export_lost_mw": export_lost,
+        "performance_index": pi,
+        "pi_thermal": r.pi_thermal,
+        "pi_voltage": r.pi_voltage,
+        "worst_loading_percent": r.worst_loading[:, :, 0],
+        "worst_vm_min_pu": r.worst_vm_min[:, :, 0],
+        "worst_vm_max_pu": r.worst_vm_max[:, :, 0],
+        "branch_worst_loading_percent": wl,
+        "branch_worst_contingency": wl_c,
+        "branch_worst_time": wl_t,
+        "bus_worst_vm_min_pu": wlo,
+        "bus_worst_vm_min_contingency": wlo_c,
+        "bus_worst_vm_min_time": wlo_t,
+        "bus_worst_vm_max_pu": whi,
+        "bus_worst_vm_max_contingency": whi_c,
+        "bus_worst_vm_max_time": whi_t,
+        "kg_share_lost": np.array([flags.kg_share_lost[j] for j in range(n_c)]),
+        "hvdc_capacity_mw": np.array([flags.hvdc_capacity[j] for j in range(n_c)]),
+        "hvdc_sent_mw": np.column_stack([flags.hvdc_sent[j] for j in range(n_c)]),
+        "islanded_buses": np.array([flags.islanded_buses[j] for j in range(n_c)], dtype=np.int16),
     }
-    ds = xr.Dataset(
-        data_vars=data,
+    return SCHEMA.build(
         coords={
-            "time": ("time", time_, profiles.time.attrs),
+            "time": time_,
             "contingency": [c.id for c in cs],
-            "contingency_kind": ("contingency", [c.kind.value for c in cs]),
-            "contingency_description": ("contingency", [c.description for c in cs]),
+            "contingency_kind": [c.kind.value for c in cs],
+            "contingency_description": [c.description for c in cs],
             "branch": branch_ids,
             "bus": bus_ids,
         },
-    )
-    ds.attrs.update(provenance("casa1000 contingency screening", params, profiles))
-    ds.attrs.update(
-        {
+        data=data,
+        attrs={
             "solver": (
                 f"lightsim2grid ScenarioSweepCPP Newton-Raphson (KLU) per synchronous area, "
                 f"max {MAX_ITER} iterations, tolerance {TOLERANCE_PU:g} pu"
@@ -477,6 +511,18 @@ def _assemble(
             "cases_symmetric_twin": n_twin_rows,
             "cases_screened_linear": 0,
             "area_rows_solved": r.rows_solved,
-        }
+        },
     )
-    return ds
+
+
+SPEC: StudySpec[ContingencyConfig] = StudySpec(
+    name="contingency",
+    title="N-1 and named N-k contingencies in every hour, in full AC: a per-case table",
+    config_type=ContingencyConfig,
+    run=_run,
+    schema=SCHEMA,
+    tables=contingency_tables.tables,
+    table_names=("table", "worst_elements"),
+    summary=contingency_tables.summary,
+)
+"""The contingency study in the registry."""

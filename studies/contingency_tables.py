@@ -11,6 +11,8 @@ import numpy.typing as npt
 import pandas as pd
 import xarray as xr
 
+from casa1000.studies.spine.study import StudySummary
+
 
 def _hours_with(cond: xr.DataArray) -> npt.NDArray[np.int64]:
     """Hours in which ``cond`` holds, per contingency."""
@@ -139,3 +141,40 @@ def worst_per_element(ds: xr.Dataset) -> pd.DataFrame:
         ),
     ]
     return pd.concat(parts, ignore_index=True)
+
+
+def tables(ds: xr.Dataset) -> dict[str, pd.DataFrame]:
+    """Return the tables of a contingency result: per contingency and worst case per element."""
+    return {"table": contingency_table(ds), "worst_elements": worst_per_element(ds)}
+
+
+RANKING_COLUMNS = (
+    "rank",
+    "nonconverged_hours",
+    "insecure_hours",
+    "thermal_violation_hours",
+    "voltage_violation_hours",
+    "max_unserved_mw",
+    "worst_loading_percent",
+    "worst_loading_branch",
+    "vm_min_pu",
+    "vm_min_bus",
+    "max_performance_index",
+)
+"""Columns of the ranking shown on screen (every column goes to the CSV)."""
+
+
+def summary(ds: xr.Dataset, top: int = 15) -> StudySummary:
+    """Return the case counts and the ``top`` most severe contingencies of a result."""
+    a = ds.attrs
+    secure = ds.secure.sel(contingency=ds.contingency != "BASE").all("contingency")
+    headline = (
+        f"{a['cases_total']} cases ({ds.sizes['time']} h x {ds.sizes['contingency']} "
+        f"contingencies): {a['cases_ac_solved']} AC-solved, {a['cases_identical_copied']} "
+        f"identical to an AC-solved case, {a['cases_symmetric_twin']} parallel-circuit twins, "
+        f"{a['cases_screened_linear']} screened linearly",
+        f"hours N-1 secure (every contingency converged, within limits, no load lost): "
+        f"{int(secure.sum())} of {ds.sizes['time']}",
+    )
+    ranked = ranking(ds).head(top)
+    return StudySummary(headline=headline, tables={"ranking": ranked[list(RANKING_COLUMNS)]})

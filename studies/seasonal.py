@@ -18,7 +18,6 @@ With ``curtail=False`` such hours are reported as they are.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -30,6 +29,9 @@ from casa1000.grid.areas import synchronous_areas
 from casa1000.grid.builder import BuiltNet, build_net
 from casa1000.grid.params import GridParams
 from casa1000.grid.schedule import OFFTAKERS, Schedule
+from casa1000.profiles.dataset import ENERGY_VARIABLES
+from casa1000.profiles.schema import DatasetSchema, VariableSpec
+from casa1000.studies import seasonal_tables
 from casa1000.studies.engine.batch_ac import (
     BatchAC,
     BatchResult,
@@ -37,12 +39,12 @@ from casa1000.studies.engine.batch_ac import (
     injections_from_schedule,
 )
 from casa1000.studies.spine.hours import select_hours
-from casa1000.studies.spine.provenance import provenance
+from casa1000.studies.spine.runner import execute
+from casa1000.studies.spine.scenario import Scenario, StudyInputs
 from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
+from casa1000.studies.spine.study import Progress, StudySpec
 
 FloatArray = npt.NDArray[np.float64]
-Progress = Callable[[str, float], None]
-"""Callback receiving a stage name and the fraction of the study done."""
 
 
 class CurtailReason(IntEnum):
@@ -80,6 +82,140 @@ class SeasonalConfig:
     curtail_steps: int = 10
     loading_limit_percent: float = 100.0
     threads: int = 2
+
+
+def _f(dims: tuple[str, ...], units: str, long_name: str) -> VariableSpec:
+    return VariableSpec(dims=dims, units=units, long_name=long_name)
+
+
+T, TB, TBR = ("time",), ("time", "bus"), ("time", "branch")
+TT, TO, TA, TP, TZ = (
+    ("time", "terminal"),
+    ("time", "offtaker"),
+    ("time", "area"),
+    ("time", "plant"),
+    ("time", "zone"),
+)
+PASSED_THROUGH = {
+    name: dataclasses.replace(spec, optional=True)
+    for name, spec in ENERGY_VARIABLES.items()
+    if name.startswith(("reservoir_", "af_"))
+}
+"""Monthly reservoir balances and the Afghan supply balance, copied from the profiles."""
+
+SCHEMA = DatasetSchema(
+    name="seasonal",
+    title="casa1000 seasonal transfer study",
+    version=2,
+    coords={
+        "time": VariableSpec(dims=T, dtype="datetime64[ns]", long_name="hour (local UTC+05:00)"),
+        "bus": VariableSpec(dims=("bus",), dtype="str", long_name="bus id"),
+        "branch": VariableSpec(
+            dims=("branch",), dtype="str", long_name="line circuit or transformer unit id"
+        ),
+        "terminal": VariableSpec(
+            dims=("terminal",), dtype="str", long_name="HVDC converter (rectifier first)"
+        ),
+        "offtaker": VariableSpec(dims=("offtaker",), dtype="str", long_name="offtaker zone"),
+        "area": VariableSpec(dims=("area",), dtype="str", long_name="synchronous area"),
+        "plant": VariableSpec(dims=("plant",), dtype="str", long_name="power plant id"),
+        "zone": VariableSpec(dims=("zone",), dtype="str", long_name="supplier zone"),
+        "bus_zone": VariableSpec(dims=("bus",), dtype="str", long_name="zone of the bus"),
+        "bus_vn_kv": VariableSpec(dims=("bus",), units="kV", long_name="nominal voltage"),
+        "bus_vmin_pu": VariableSpec(
+            dims=("bus",), units="pu", long_name="lower limit of the normal voltage band"
+        ),
+        "bus_vmax_pu": VariableSpec(
+            dims=("bus",), units="pu", long_name="upper limit of the normal voltage band"
+        ),
+        "bus_area": VariableSpec(
+            dims=("bus",), dtype="str", long_name="synchronous area of the bus"
+        ),
+        "branch_area": VariableSpec(
+            dims=("branch",), dtype="str", long_name="synchronous area of the branch"
+        ),
+        "branch_rating_mva": VariableSpec(
+            dims=("branch",), units="MVA", long_name="thermal rating at nominal voltage"
+        ),
+        "branch_parent": VariableSpec(
+            dims=("branch",), dtype="str", long_name="line or transformer bank of the branch"
+        ),
+        "month": VariableSpec(
+            dims=("month",), dtype="int64", units="1", long_name="calendar month", optional=True
+        ),
+        "reservoir": VariableSpec(
+            dims=("reservoir",), dtype="str", long_name="reservoir id", optional=True
+        ),
+        "af_source": VariableSpec(
+            dims=("af_source",),
+            dtype="str",
+            long_name="source of Afghanistan's supply",
+            optional=True,
+        ),
+    },
+    variables={
+        "vm_pu": _f(TB, "pu", "bus voltage magnitude"),
+        "va_degree": _f(TB, "degree", "bus voltage angle"),
+        "p_from_mw": _f(TBR, "MW", "active power entering the branch at its from/hv end"),
+        "q_from_mvar": _f(TBR, "Mvar", "reactive power entering at the from/hv end"),
+        "p_to_mw": _f(TBR, "MW", "active power entering at the to/lv end"),
+        "q_to_mvar": _f(TBR, "Mvar", "reactive power entering at the to/lv end"),
+        "loading_percent": _f(TBR, "%", "branch loading against its thermal rating"),
+        "converter_p_mw": _f(
+            TT, "MW", "converter active power drawn from the AC bus (< 0: delivered)"
+        ),
+        "converter_q_mvar": _f(TT, "Mvar", "converter reactive power absorbed net of filters"),
+        "converter_loss_mw": _f(TT, "MW", "converter station losses"),
+        "hvdc_line_loss_mw": _f(T, "MW", "DC line losses"),
+        "hvdc_sent_mw": _f(T, "MW", "power sent into the HVDC at the rectifier AC bus"),
+        "export_available_mw": _f(T, "MW", "export available from the profiles (sending end)"),
+        "export_sent_mw": _f(T, "MW", "export sent (HVDC plus Afghan corridor), sending end"),
+        "delivered_mw": _f(TO, "MW", "power delivered to each offtaker"),
+        "curtailed_mw": _f(T, "MW", "export available but not sent"),
+        "curtail_reason": VariableSpec(
+            dims=T, dtype="int8", flags=CurtailReason, long_name="why export was curtailed"
+        ),
+        "datka_sughd_mw": _f(
+            T, "MW", "flow on the Kyrgyz-Tajik tie, positive from Kyrgyzstan to Tajikistan"
+        ),
+        "ac_losses_mw": _f(TA, "MW", "AC branch losses per synchronous area"),
+        "external_mw": _f(TA, "MW", "injection of each area's external equivalent (slack)"),
+        "plant_p_mw": _f(TP, "MW", "dispatched plant output"),
+        "unserved_mw": _f(TZ, "MW", "demand shed beyond import capability"),
+        "import_mw": _f(TZ, "MW", "deficit imported over the CAPS equivalent"),
+        "converged": VariableSpec(dims=T, dtype="bool", long_name="load flow converged"),
+        "converged_at_schedule": VariableSpec(
+            dims=T, dtype="bool", long_name="load flow converged before any curtailment"
+        ),
+        "nonconvergence_reason": VariableSpec(
+            dims=T, dtype="str", long_name="why the load flow failed"
+        ),
+        "iterations": VariableSpec(
+            dims=T, dtype="int32", units="1", long_name="Newton-Raphson iterations"
+        ),
+        "voltage_violations": VariableSpec(
+            dims=T,
+            dtype="int32",
+            units="1",
+            long_name="buses outside their voltage band (bus_vmin_pu, bus_vmax_pu)",
+        ),
+        "thermal_violations": VariableSpec(
+            dims=T,
+            dtype="int32",
+            units="1",
+            long_name="branches loaded above the thermal limit (config loading_limit_percent)",
+        ),
+        "export_factor": _f(T, "1", "fraction of the available export kept"),
+        "balance_mismatch_mw": _f(
+            TA, "MW", "generation + external - load - converters - losses (zero when balanced)"
+        ),
+        "reverse_delivered_mw": _f(
+            T, "MW", "power delivered to Tajikistan by reverse flow over the HVDC (winter)"
+        ),
+        **PASSED_THROUGH,
+    },
+)
+"""The declared seasonal result."""
 
 
 def _loading(result: BatchResult) -> FloatArray:
@@ -140,6 +276,10 @@ def run_seasonal(
 ) -> xr.Dataset:
     """Solve every hour of ``profiles`` on the network ``params``.
 
+    A convenience for Python users: it runs the registered study through
+    :func:`~casa1000.studies.spine.runner.execute`, which validates the profiles
+    and stamps the scenario on the result.
+
     Parameters
     ----------
     params
@@ -154,13 +294,22 @@ def run_seasonal(
     Returns
     -------
     xarray.Dataset
-        Dims ``time``, ``bus``, ``branch``, ``terminal``, ``offtaker``, ``area``,
-        ``plant``, ``zone``; string IDs as coordinates, units in attrs, provenance
-        in the dataset attrs.  Neither input is modified.
+        The result declared by :data:`SCHEMA`: dims ``time``, ``bus``, ``branch``,
+        ``terminal``, ``offtaker``, ``area``, ``plant``, ``zone``; string IDs as
+        coordinates.  Neither input is modified.
+
+    Raises
+    ------
+    InputError
+        If the profiles break their contract or a month is invalid.
     """
-    config = config or SeasonalConfig()
-    report = progress or (lambda stage, done: None)
-    profiles = select_hours(profiles, config.months)
+    inputs = StudyInputs(scenario=Scenario.given(params), params=params, profiles=profiles)
+    return execute(SPEC, inputs, config, progress=progress).dataset
+
+
+def _run(inputs: StudyInputs, config: SeasonalConfig, report: Progress) -> xr.Dataset:
+    params = inputs.params
+    profiles = select_hours(inputs.profiles, config.months)
     hours = profiles.sizes["time"]
     report("schedule", 0.05)
     schedule = inputs_from_profiles(params, profiles, export_factor=np.ones(hours)).schedule(params)
@@ -216,14 +365,13 @@ def _assemble(
 ) -> xr.Dataset:
     built = batch.built
     net, ix = built.net, built.index
-    time = profiles.time.values
     bus_ids = list(net.bus.name)
     branch_ids = ix.branch_ids
     areas_of = synchronous_areas(params)
     area_names = sorted({a for a in areas_of.values() if a})
     state = schedule.hvdc
     export_avail = profiles.export_available_total_mw.values
-    delivered = np.zeros((len(time), len(OFFTAKERS)))
+    delivered = np.zeros((profiles.sizes["time"], len(OFFTAKERS)))
     inverters = list(state.terminal_ids[1:])
     if "NOWSHERA" in inverters:
         delivered[:, 0] = state.delivered_mw[:, inverters.index("NOWSHERA")]
@@ -253,178 +401,11 @@ def _assemble(
         v_viol = ((result.vm_pu < vmin) | (result.vm_pu > vmax)).sum(axis=1)
         t_viol = (result.loading_percent > config.loading_limit_percent + 1e-6).sum(axis=1)
     reason_text = np.where(result.converged, "", "Newton-Raphson did not converge")
-    ds = xr.Dataset(
-        data_vars={
-            "vm_pu": (
-                ("time", "bus"),
-                result.vm_pu,
-                {"units": "pu", "long_name": "bus voltage magnitude"},
-            ),
-            "va_degree": (
-                ("time", "bus"),
-                result.va_degree,
-                {"units": "degree", "long_name": "bus voltage angle"},
-            ),
-            "p_from_mw": (
-                ("time", "branch"),
-                result.p_from_mw,
-                {"units": "MW", "long_name": "active power entering the branch at its from/hv end"},
-            ),
-            "q_from_mvar": (
-                ("time", "branch"),
-                result.q_from_mvar,
-                {"units": "Mvar", "long_name": "reactive power entering at the from/hv end"},
-            ),
-            "p_to_mw": (
-                ("time", "branch"),
-                result.p_to_mw,
-                {"units": "MW", "long_name": "active power entering at the to/lv end"},
-            ),
-            "q_to_mvar": (
-                ("time", "branch"),
-                result.q_to_mvar,
-                {"units": "Mvar", "long_name": "reactive power entering at the to/lv end"},
-            ),
-            "loading_percent": (
-                ("time", "branch"),
-                result.loading_percent,
-                {"units": "%", "long_name": "branch loading against its thermal rating"},
-            ),
-            "converter_p_mw": (
-                ("time", "terminal"),
-                state.p_ac_mw,
-                {
-                    "units": "MW",
-                    "long_name": "converter active power drawn from the AC bus (< 0: delivered)",
-                },
-            ),
-            "converter_q_mvar": (
-                ("time", "terminal"),
-                state.q_net_mvar,
-                {"units": "Mvar", "long_name": "converter reactive power absorbed net of filters"},
-            ),
-            "converter_loss_mw": (
-                ("time", "terminal"),
-                state.converter_loss_mw,
-                {"units": "MW", "long_name": "converter station losses"},
-            ),
-            "hvdc_line_loss_mw": (
-                ("time",),
-                state.dc_line_loss_mw,
-                {"units": "MW", "long_name": "DC line losses"},
-            ),
-            "hvdc_sent_mw": (
-                ("time",),
-                state.sent_mw.sum(axis=1),
-                {"units": "MW", "long_name": "power sent into the HVDC at Sangtuda"},
-            ),
-            "export_available_mw": (
-                ("time",),
-                export_avail,
-                {"units": "MW", "long_name": "export available from the profiles (sending end)"},
-            ),
-            "export_sent_mw": (
-                ("time",),
-                sent,
-                {
-                    "units": "MW",
-                    "long_name": "export sent (HVDC plus Afghan corridor), sending end",
-                },
-            ),
-            "delivered_mw": (
-                ("time", "offtaker"),
-                delivered,
-                {"units": "MW", "long_name": "power delivered to each offtaker"},
-            ),
-            "curtailed_mw": (
-                ("time",),
-                np.maximum(export_avail - sent, 0.0),
-                {"units": "MW", "long_name": "export available but not sent"},
-            ),
-            "curtail_reason": (
-                ("time",),
-                reason,
-                {
-                    "units": "1",
-                    "long_name": "why export was curtailed",
-                    "flag_values": [int(r) for r in CurtailReason],
-                    "flag_meanings": " ".join(r.name.lower() for r in CurtailReason),
-                },
-            ),
-            "datka_sughd_mw": (
-                ("time",),
-                datka_sughd,
-                {
-                    "units": "MW",
-                    "long_name": "flow on Datka-Sughd, positive from Kyrgyzstan to Tajikistan",
-                },
-            ),
-            "ac_losses_mw": (
-                ("time", "area"),
-                ac_losses,
-                {"units": "MW", "long_name": "AC branch losses per synchronous area"},
-            ),
-            "external_mw": (
-                ("time", "area"),
-                external,
-                {
-                    "units": "MW",
-                    "long_name": "injection of each area's external equivalent (slack)",
-                },
-            ),
-            "plant_p_mw": (
-                ("time", "plant"),
-                schedule.plant_p_mw,
-                {"units": "MW", "long_name": "dispatched plant output"},
-            ),
-            "unserved_mw": (
-                ("time", "zone"),
-                schedule.dispatch.unserved_mw,
-                {"units": "MW", "long_name": "demand shed beyond import capability"},
-            ),
-            "import_mw": (
-                ("time", "zone"),
-                schedule.dispatch.import_mw,
-                {"units": "MW", "long_name": "deficit imported over the CAPS equivalent"},
-            ),
-            "converged": (
-                ("time",),
-                result.converged,
-                {"units": "1", "long_name": "load flow converged"},
-            ),
-            "converged_at_schedule": (
-                ("time",),
-                converged_at_schedule,
-                {"units": "1", "long_name": "load flow converged before any curtailment"},
-            ),
-            "nonconvergence_reason": (
-                ("time",),
-                reason_text.astype(str),
-                {"units": "1", "long_name": "why the load flow failed"},
-            ),
-            "iterations": (
-                ("time",),
-                result.iterations,
-                {"units": "1", "long_name": "Newton-Raphson iterations"},
-            ),
-            "voltage_violations": (
-                ("time",),
-                v_viol,
-                {"units": "1", "long_name": "buses outside their voltage band"},
-            ),
-            "thermal_violations": (
-                ("time",),
-                t_viol,
-                {"units": "1", "long_name": "branches loaded above the thermal limit"},
-            ),
-            "export_factor": (
-                ("time",),
-                factor,
-                {"units": "1", "long_name": "fraction of the available export kept"},
-            ),
-        },
+    inj = injections_from_schedule(built, schedule)
+    balance = _balance(built, inj, [areas_of[b] for b in bus_ids], area_names, external, ac_losses)
+    return SCHEMA.build(
         coords={
-            "time": ("time", time, profiles.time.attrs),
+            "time": profiles.time.values,
             "bus": bus_ids,
             "branch": branch_ids,
             "terminal": list(state.terminal_ids),
@@ -432,23 +413,53 @@ def _assemble(
             "area": area_names,
             "plant": list(schedule.plant_ids),
             "zone": list(schedule.dispatch.zones),
-            "bus_zone": ("bus", [params.bus(b).zone for b in bus_ids]),
-            "bus_vn_kv": ("bus", net.bus.vn_kv.to_numpy()),
-            "bus_area": ("bus", [areas_of[b] for b in bus_ids]),
-            "branch_area": ("branch", branch_area),
-            "branch_rating_mva": ("branch", batch.rating_mva),
-            "branch_parent": (
-                "branch",
-                [ix.line_parent.get(b, ix.trafo_parent.get(b, b)) for b in branch_ids],
-            ),
+            "bus_zone": [params.bus(b).zone for b in bus_ids],
+            "bus_vn_kv": net.bus.vn_kv.to_numpy(),
+            "bus_vmin_pu": vmin,
+            "bus_vmax_pu": vmax,
+            "bus_area": [areas_of[b] for b in bus_ids],
+            "branch_area": branch_area,
+            "branch_rating_mva": batch.rating_mva,
+            "branch_parent": [ix.line_parent.get(b, ix.trafo_parent.get(b, b)) for b in branch_ids],
+            **{c: profiles[c].values for c in ("month", "reservoir", "af_source") if c in profiles},
         },
+        data={
+            "vm_pu": result.vm_pu,
+            "va_degree": result.va_degree,
+            "p_from_mw": result.p_from_mw,
+            "q_from_mvar": result.q_from_mvar,
+            "p_to_mw": result.p_to_mw,
+            "q_to_mvar": result.q_to_mvar,
+            "loading_percent": result.loading_percent,
+            "converter_p_mw": state.p_ac_mw,
+            "converter_q_mvar": state.q_net_mvar,
+            "converter_loss_mw": state.converter_loss_mw,
+            "hvdc_line_loss_mw": state.dc_line_loss_mw,
+            "hvdc_sent_mw": state.sent_mw.sum(axis=1),
+            "export_available_mw": export_avail,
+            "export_sent_mw": sent,
+            "delivered_mw": delivered,
+            "curtailed_mw": np.maximum(export_avail - sent, 0.0),
+            "curtail_reason": reason,
+            "datka_sughd_mw": datka_sughd,
+            "ac_losses_mw": ac_losses,
+            "external_mw": external,
+            "plant_p_mw": schedule.plant_p_mw,
+            "unserved_mw": schedule.dispatch.unserved_mw,
+            "import_mw": schedule.dispatch.import_mw,
+            "converged": result.converged,
+            "converged_at_schedule": converged_at_schedule,
+            "nonconvergence_reason": reason_text,
+            "iterations": result.iterations,
+            "voltage_violations": v_viol,
+            "thermal_violations": t_viol,
+            "export_factor": factor,
+            "balance_mismatch_mw": balance,
+            "reverse_delivered_mw": state.reverse_delivered_mw,
+            **{name: profiles[name].values for name in PASSED_THROUGH if name in profiles},
+        },
+        attrs={"solver": "lightsim2grid InjectionSweepCPP (Newton-Raphson), per synchronous area"},
     )
-    ds["balance_mismatch_mw"] = _balance(
-        built, ds, injections_from_schedule(built, schedule), area_names
-    )
-    ds.attrs.update(provenance("casa1000 seasonal transfer study", params, profiles))
-    ds.attrs["solver"] = "lightsim2grid InjectionSweepCPP (Newton-Raphson), per synchronous area"
-    return ds
 
 
 def _branch_from_bus(built: BuiltNet) -> list[str]:
@@ -458,20 +469,33 @@ def _branch_from_bus(built: BuiltNet) -> list[str]:
 
 
 def _balance(
-    built: BuiltNet, ds: xr.Dataset, inj: Injections, area_names: list[str]
-) -> xr.DataArray:
+    built: BuiltNet,
+    inj: Injections,
+    bus_area: list[str],
+    area_names: list[str],
+    external: FloatArray,
+    ac_losses: FloatArray,
+) -> FloatArray:
     """Hourly power balance per area; zero to solver tolerance when nothing leaked."""
     net = built.net
-    bus_area = dict(zip(net.bus.index, ds.bus_area.values, strict=True))
-    out = np.zeros((ds.sizes["time"], len(area_names)))
+    area_of = dict(zip(net.bus.index, bus_area, strict=True))
+    out = np.zeros((inj.rows, len(area_names)))
     for k, name in enumerate(area_names):
-        gen = inj.gen_p_mw[:, net.gen.bus.map(bus_area).eq(name).to_numpy()].sum(axis=1)
-        sgen = inj.sgen_p_mw[:, net.sgen.bus.map(bus_area).eq(name).to_numpy()].sum(axis=1)
-        load = inj.load_p_mw[:, net.load.bus.map(bus_area).eq(name).to_numpy()].sum(axis=1)
-        ext = ds.external_mw.sel(area=name).values
-        out[:, k] = gen + sgen + ext - load - ds.ac_losses_mw.sel(area=name).values
-    return xr.DataArray(
-        out,
-        dims=("time", "area"),
-        attrs={"units": "MW", "long_name": "generation + external - load - converters - losses"},
-    )
+        gen = inj.gen_p_mw[:, net.gen.bus.map(area_of).eq(name).to_numpy()].sum(axis=1)
+        sgen = inj.sgen_p_mw[:, net.sgen.bus.map(area_of).eq(name).to_numpy()].sum(axis=1)
+        load = inj.load_p_mw[:, net.load.bus.map(area_of).eq(name).to_numpy()].sum(axis=1)
+        out[:, k] = gen + sgen + external[:, k] - load - ac_losses[:, k]
+    return out
+
+
+SPEC: StudySpec[SeasonalConfig] = StudySpec(
+    name="seasonal",
+    title="a year of hourly AC load flow: delivered energy, losses, loadings, curtailment",
+    config_type=SeasonalConfig,
+    run=_run,
+    schema=SCHEMA,
+    tables=seasonal_tables.tables,
+    table_names=seasonal_tables.TABLES,
+    summary=seasonal_tables.summary,
+)
+"""The seasonal study in the registry."""

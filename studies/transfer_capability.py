@@ -36,8 +36,6 @@ insecure.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from pathlib import Path
@@ -56,13 +54,15 @@ from casa1000.studies.security.contingency_set import Contingency
 from casa1000.studies.security.limits import Limits
 from casa1000.studies.security.post_contingency import PostContingency
 from casa1000.studies.spine.hours import select_hours
-from casa1000.studies.spine.provenance import provenance
+from casa1000.studies.spine.runner import execute
+from casa1000.studies.spine.scenario import Scenario, StudyInputs
 from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
+from casa1000.studies.spine.schema import DatasetSchema, VariableSpec
+from casa1000.studies.spine.study import Progress, StudySpec, StudySummary
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
-Progress = Callable[[str, float], None]
 
 
 class Limiter(IntEnum):
@@ -139,6 +139,65 @@ class TransferConfig:
             )
         if self.group_size < 2:
             raise InputError("group_size", "group_size", self.group_size, "2 or more")
+
+
+SCHEMA = DatasetSchema(
+    name="transfer",
+    title="casa1000 secure transfer capability",
+    version=1,
+    coords={
+        "time": VariableSpec(
+            dims=("time",), dtype="datetime64[ns]", long_name="hour (local UTC+05:00)"
+        ),
+        "contingency": VariableSpec(dims=("contingency",), dtype="str", long_name="contingency id"),
+        "contingency_kind": VariableSpec(
+            dims=("contingency",), dtype="str", long_name="contingency kind"
+        ),
+    },
+    variables={
+        "transfer_capability_mw": VariableSpec(
+            dims=("time",), long_name="largest N-1 secure export (sending end)", units="MW"
+        ),
+        "linear_estimate_mw": VariableSpec(
+            dims=("time",), long_name="tier-1 linear estimate of the capability", units="MW"
+        ),
+        "limiting_contingency": VariableSpec(
+            dims=("time",), long_name="contingency that limits the transfer", dtype="str"
+        ),
+        "limiting_element": VariableSpec(
+            dims=("time",), long_name="branch or bus that limits the transfer", dtype="str"
+        ),
+        "limiter": VariableSpec(
+            dims=("time",), long_name="what limits the transfer", dtype="int8", flags=Limiter
+        ),
+        "tier": VariableSpec(
+            dims=("time",),
+            long_name="1: linear estimate AC-verified; 3: refined by AC bisection",
+            units="1",
+            dtype="int8",
+        ),
+        "diverges_at_ceiling": VariableSpec(
+            dims=("time",),
+            long_name="a contingency stops converging below the ceiling",
+            dtype="bool",
+        ),
+        "export_available_mw": VariableSpec(
+            dims=("time",), long_name="export available from the profiles", units="MW"
+        ),
+        "crossing_mw": VariableSpec(
+            dims=("time", "contingency"),
+            long_name="linear export at which the contingency first violates a limit",
+            units="MW",
+        ),
+        "preexisting_violations": VariableSpec(
+            dims=("time", "contingency"),
+            long_name="violations (and non-convergence) already present at zero export",
+            units="1",
+            dtype="int16",
+        ),
+    },
+)
+"""The declared transfer-capability result."""
 
 
 @dataclass(kw_only=True)
@@ -308,10 +367,13 @@ def run_transfer(
     InputError
         If a month or the groups file is invalid.
     """
-    config = config or TransferConfig()
-    report = progress or (lambda stage, done: None)
-    started = time.perf_counter()
-    profiles = select_hours(profiles, config.months)
+    inputs = StudyInputs(scenario=Scenario.given(params), params=params, profiles=profiles)
+    return execute(SPEC, inputs, config, progress=progress).dataset
+
+
+def _run(inputs: StudyInputs, config: TransferConfig, report: Progress) -> xr.Dataset:
+    params = inputs.params
+    profiles = select_hours(inputs.profiles, config.months)
     study = _Study(params, profiles, config)
     lim = config.limits
     hours = profiles.sizes["time"]
@@ -433,86 +495,26 @@ def run_transfer(
         "",
         element_ids[np.where(lim_e >= 0, lim_e, len(element_ids) - 1)],
     )
-    tc = ("time", "contingency")
-    ds = xr.Dataset(
-        data_vars={
-            "transfer_capability_mw": (
-                "time",
-                capability,
-                {"units": "MW", "long_name": "largest N-1 secure export (sending end)"},
-            ),
-            "linear_estimate_mw": (
-                "time",
-                estimate,
-                {"units": "MW", "long_name": "tier-1 linear estimate of the capability"},
-            ),
-            "limiting_contingency": (
-                "time",
-                limiting_c.astype(str),
-                {"units": "1", "long_name": "contingency that limits the transfer"},
-            ),
-            "limiting_element": (
-                "time",
-                limiting_e.astype(str),
-                {"units": "1", "long_name": "branch or bus that limits the transfer"},
-            ),
-            "limiter": (
-                "time",
-                lim_k.astype(np.int8),
-                {
-                    "units": "1",
-                    "long_name": "what limits the transfer",
-                    "flag_values": [int(k) for k in Limiter],
-                    "flag_meanings": " ".join(k.name.lower() for k in Limiter),
-                },
-            ),
-            "tier": (
-                "time",
-                tier,
-                {
-                    "units": "1",
-                    "long_name": "1: linear estimate AC-verified; 3: refined by AC bisection",
-                },
-            ),
-            "diverges_at_ceiling": (
-                "time",
-                diverging_hour,
-                {
-                    "units": "1",
-                    "long_name": "a contingency stops converging below the ceiling",
-                },
-            ),
-            "export_available_mw": (
-                "time",
-                profiles.export_available_total_mw.values,
-                {"units": "MW", "long_name": "export available from the profiles"},
-            ),
-            "crossing_mw": (
-                tc,
-                np.minimum(crossing, study.ceiling),
-                {
-                    "units": "MW",
-                    "long_name": "linear export at which the contingency first violates a limit",
-                },
-            ),
-            "preexisting_violations": (
-                tc,
-                preexisting.astype(np.int16),
-                {
-                    "units": "1",
-                    "long_name": "violations (and non-convergence) already present at zero export",
-                },
-            ),
-        },
+    data = {
+        "transfer_capability_mw": capability,
+        "linear_estimate_mw": estimate,
+        "limiting_contingency": limiting_c.astype(str),
+        "limiting_element": limiting_e.astype(str),
+        "limiter": lim_k.astype(np.int8),
+        "tier": tier,
+        "diverges_at_ceiling": diverging_hour,
+        "export_available_mw": profiles.export_available_total_mw.values,
+        "crossing_mw": np.minimum(crossing, study.ceiling),
+        "preexisting_violations": preexisting.astype(np.int16),
+    }
+    return SCHEMA.build(
         coords={
-            "time": ("time", profiles.time.values, profiles.time.attrs),
+            "time": profiles.time.values,
             "contingency": [c.id for c in cs],
-            "contingency_kind": ("contingency", [c.kind.value for c in cs]),
+            "contingency_kind": [c.kind.value for c in cs],
         },
-    )
-    ds.attrs.update(provenance("casa1000 secure transfer capability", params, profiles))
-    ds.attrs.update(
-        {
+        data=data,
+        attrs={
             "ceiling_mw": study.ceiling,
             "direction": config.direction.value,
             "resolution_mw": config.resolution_mw,
@@ -525,10 +527,8 @@ def run_transfer(
             "ac_cases_tier2_verify": verify_rows,
             "ac_cases_tier3_refine": refine_rows,
             "refinement_steps": steps,
-            "wall_time_s": round(time.perf_counter() - started, 3),
-        }
+        },
     )
-    return ds
 
 
 def _note(
@@ -575,3 +575,42 @@ def limiter_summary(ds: xr.Dataset) -> pd.DataFrame:
     out = grouped["transfer_capability_mw"].agg(["count", "min", "mean"])
     out.columns = ["hours", "min_capability_mw", "mean_capability_mw"]
     return out.sort_values("hours", ascending=False)
+
+
+def _tables(ds: xr.Dataset) -> dict[str, pd.DataFrame]:
+    return {"table": transfer_table(ds), "limiters": limiter_summary(ds)}
+
+
+def summary(ds: xr.Dataset, top: int = 15) -> StudySummary:
+    """Return the capability statistics, the ``top`` most restrictive hours and the limiters."""
+    a = ds.attrs
+    cap = ds.transfer_capability_mw
+    headline = (
+        f"secure transfer capability over {ds.sizes['time']} h ({a['direction']}): min "
+        f"{float(cap.min()):.0f}, mean {float(cap.mean()):.0f}, max {float(cap.max()):.0f} MW "
+        f"(ceiling {a['ceiling_mw']:.0f} MW)",
+        f"tiers: {a['hours_tier1_verified']} h linear estimate AC-verified, "
+        f"{a['hours_tier3_refined']} h refined by AC bisection; AC cases "
+        f"{a['ac_cases_tier1_linear']} + {a['ac_cases_tier2_verify']} + "
+        f"{a['ac_cases_tier3_refine']}",
+    )
+    return StudySummary(
+        headline=headline,
+        tables={
+            "most restrictive hours": transfer_table(ds).head(top),
+            "limiters": limiter_summary(ds).head(top),
+        },
+    )
+
+
+SPEC: StudySpec[TransferConfig] = StudySpec(
+    name="transfer",
+    title="the largest N-1 secure export of every hour and what limits it",
+    config_type=TransferConfig,
+    run=_run,
+    schema=SCHEMA,
+    tables=_tables,
+    table_names=("table", "limiters"),
+    summary=summary,
+)
+"""The transfer study in the registry."""

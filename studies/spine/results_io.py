@@ -1,61 +1,210 @@
-"""Reading and writing study results as NetCDF, atomically."""
+"""Result files: NetCDF (CF-style) data, CSV tables, and a manifest written last.
+
+A run of a study writes its files in a fixed order: first it removes the study's
+old manifest (so a folder is never left with a manifest that vouches for files it
+did not write), then the NetCDF data and the CSV tables, each atomically, and
+last ``<study>.manifest.json`` with the scenario, the settings, the run facts
+and the SHA-256 of every file.  A reader trusts a file only through its
+manifest: a missing manifest, or a file whose checksum differs (a killed run
+that left one new file beside old ones), is refused with one clear line.
+
+Times are local UTC+05:00 in memory; in the file they carry the offset in their
+units (``hours since YYYY-01-01 00:00:00+05:00``), as CF readers expect.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+import numpy as np
+import pandas as pd
 import xarray as xr
 
 from casa1000.errors import InputError
 from casa1000.grid.atomic import atomic_output
 
-ENGINE = "netcdf4"
+ENGINE: Final = "netcdf4"
+LOCAL_OFFSET_H: Final = 5
+"""Offset of the local study clock (Tajikistan and Pakistan standard time) from UTC [h]."""
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{32}(\.[A-Za-z0-9]+)?$")
 
 
-def write_results(ds: xr.Dataset, path: Path | str) -> Path:
-    """Write ``ds`` to ``path`` (NetCDF-4, compressed); nothing is left half-written.
-
-    Parameters
-    ----------
-    ds
-        A study result.
-    path
-        Output file.
-
-    Returns
-    -------
-    Path
-        ``path``.
-    """
-    encoding: dict[str, dict[str, Any]] = {
-        str(name): {"zlib": True, "complevel": 1}
-        for name, var in ds.data_vars.items()
-        if var.dtype.kind in "fiub"
-    }
-    with atomic_output(path) as tmp:
-        ds.to_netcdf(str(tmp), engine="netcdf4", encoding=encoding)
-    return Path(path)
+def _time_to_utc(ds: xr.Dataset) -> xr.Dataset:
+    """Shift naive local times to UTC and declare the local offset in the units."""
+    out = ds.copy()
+    for name in ("time",):
+        if name in out.coords and np.issubdtype(out[name].dtype, np.datetime64):
+            attrs = {k: v for k, v in out[name].attrs.items() if k != "timezone"}
+            shifted = out[name].values - np.timedelta64(LOCAL_OFFSET_H, "h")
+            out = out.assign_coords({name: (name, shifted, attrs)})
+            first = pd.Timestamp(ds[name].values[0]) if ds.sizes[name] else pd.Timestamp(2000, 1, 1)
+            out[name].encoding = {
+                "units": f"hours since {first.year:04d}-01-01 00:00:00+05:00",
+                "calendar": "proleptic_gregorian",
+                "dtype": "int32",
+            }
+    return out
 
 
-def read_results(path: Path | str) -> xr.Dataset:
-    """Load a study result written by :func:`write_results` into memory.
+def _time_to_local(ds: xr.Dataset) -> xr.Dataset:
+    """Undo :func:`_time_to_utc` after reading."""
+    if "time" not in ds.coords or not np.issubdtype(ds["time"].dtype, np.datetime64):
+        return ds
+    units = str(ds["time"].encoding.get("units", ""))
+    if not units.endswith("+05:00"):
+        return ds
+    attrs = dict(ds["time"].attrs)
+    local = ds["time"].values + np.timedelta64(LOCAL_OFFSET_H, "h")
+    return ds.assign_coords(time=("time", local, attrs))
+
+
+def write_netcdf(ds: xr.Dataset, path: Path) -> Path:
+    """Write ``ds`` to ``path`` (NetCDF-4, light compression), atomically.
 
     Raises
     ------
     InputError
-        If the file is missing or not a casa1000 result.
+        If the file cannot be written (read-only folder, full disk, ...).
     """
-    target = Path(path)
-    if not target.is_file():
-        raise InputError(str(target), "file", str(target), "an existing NetCDF result file")
+    encoding: dict[str, dict[str, Any]] = {
+        str(name): {"zlib": True, "complevel": 1, "shuffle": True}
+        for name, var in ds.data_vars.items()
+        if var.dtype.kind in "fiub" and var.size > 1024
+    }
+    with _writing(path) as tmp:
+        _time_to_utc(ds).to_netcdf(str(tmp), engine=ENGINE, encoding=encoding)
+    return path
+
+
+def write_table(table: pd.DataFrame, path: Path, *, index: bool = True) -> Path:
+    """Write a table as CSV atomically.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be written.
+    """
+    with _writing(path) as tmp:
+        table.to_csv(tmp, index=index, lineterminator="\n")
+    return path
+
+
+def write_json(data: Mapping[str, object], path: Path) -> Path:
+    """Write ``data`` as indented JSON atomically.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be written.
+    """
+    with _writing(path) as tmp:
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+    return path
+
+
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[Path]:
+    """Atomic output that turns any failure to write into one user-facing error."""
     try:
-        with xr.open_dataset(target, engine=ENGINE) as ds:
-            loaded = ds.load()
-    except (OSError, ValueError) as exc:
+        with atomic_output(path) as tmp:
+            yield tmp
+    except InputError:
+        raise
+    except (OSError, RuntimeError) as exc:
+        # netCDF4 reports a full disk as RuntimeError("NetCDF: HDF error")
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         raise InputError(
-            str(target), "file", type(exc).__name__, "a readable NetCDF file"
+            str(path), "file", str(path), f"a writable file with space to spare ({reason})"
         ) from None
-    if "title" not in loaded.attrs or not str(loaded.attrs["title"]).startswith("casa1000"):
-        raise InputError(str(target), "title", loaded.attrs.get("title"), "a casa1000 result")
-    return loaded
+
+
+def read_netcdf(path: Path) -> xr.Dataset:
+    """Load a NetCDF file written by :func:`write_netcdf` into memory, times local again.
+
+    Raises
+    ------
+    InputError
+        If the file is missing or unreadable.
+    """
+    if not path.is_file():
+        raise InputError(str(path), "file", str(path), "an existing NetCDF file")
+    try:
+        with xr.open_dataset(path, engine=ENGINE) as ds:
+            loaded = ds.load()
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise InputError(str(path), "file", type(exc).__name__, "a readable NetCDF file") from None
+    return _time_to_local(loaded)
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file's bytes (hex)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ensure_writable(folder: Path) -> Path:
+    """Check, before a long study, that results can be written into ``folder``.
+
+    Creates the folder if needed and writes and removes a probe file.
+
+    Raises
+    ------
+    InputError
+        If ``folder`` is a file, cannot be created or is not writable.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise InputError("--out", "out", str(folder), "a folder (this is a file)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".casa1000-probe.{os.getpid()}"
+        probe.write_bytes(b"probe")
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(
+            "--out", "out", str(folder), f"a writable folder ({exc.strerror or exc})"
+        ) from None
+    return folder
+
+
+def stale_temporaries(folder: Path) -> list[Path]:
+    """Temporary files left in ``folder`` by writers that no longer run (killed runs)."""
+    if not folder.is_dir():
+        return []
+    stale = []
+    for entry in folder.iterdir():
+        match = _TEMPORARY.match(entry.name)
+        if match and entry.is_file() and not _alive(int(match["pid"])):
+            stale.append(entry)
+    return sorted(stale)
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove :func:`stale_temporaries` of ``folder``; return what was removed."""
+    removed = []
+    for path in stale_temporaries(folder):
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True

@@ -41,6 +41,8 @@ class ScheduleInputs:
     offer_mw: Mapping[str, FloatArray] | None = None
     contract_mw: FloatArray | None = None
     loss_cover_mw: Mapping[str, FloatArray] | None = None
+    reverse_mw: FloatArray | None = None
+    """(hours,) reverse flow Pakistan -> Tajikistan asked of the HVDC; none by default."""
 
     def schedule(self, params: GridParams, poles_in_service: int | None = None) -> Schedule:
         """Make the schedule of these inputs with ``poles_in_service`` poles (all by default)."""
@@ -53,6 +55,7 @@ class ScheduleInputs:
             offer_mw=self.offer_mw,
             contract_mw=self.contract_mw,
             loss_cover_mw=self.loss_cover_mw,
+            reverse_mw=self.reverse_mw,
         )
 
     def scaled(self, factor: npt.ArrayLike) -> ScheduleInputs:
@@ -119,6 +122,7 @@ class ScheduleInputs:
             offer_mw=pick(self.offer_mw),
             contract_mw=None if self.contract_mw is None else self.contract_mw[idx],
             loss_cover_mw=pick(self.loss_cover_mw),
+            reverse_mw=None if self.reverse_mw is None else self.reverse_mw[idx],
         )
 
 
@@ -194,6 +198,11 @@ def inputs_from_profiles(
         str(p): profiles.available_mw.sel(plant=p).values.astype(np.float64)
         for p in profiles.plant.values
     }
+    reverse = (
+        profiles.reverse_contract_mw.values.astype(np.float64)
+        if "reverse_contract_mw" in profiles.data_vars
+        else None
+    )
     if export_total_mw is not None and shares is not None:
         total_mw = np.asarray(export_total_mw, dtype=np.float64)
         export = {o: total_mw * shares.get(o, 0.0) for o in params.roles.offtakers}
@@ -212,8 +221,11 @@ def inputs_from_profiles(
             available_mw=available,
             offer_mw=offers,
             contract_mw=contract,
+            reverse_mw=reverse,
         )
-    return ScheduleInputs(demand_mw=demand, export_mw=export, available_mw=available)
+    return ScheduleInputs(
+        demand_mw=demand, export_mw=export, available_mw=available, reverse_mw=reverse
+    )
 
 
 def cover_losses_batch(

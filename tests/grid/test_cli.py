@@ -14,7 +14,7 @@ runner = CliRunner()
 
 
 def test_solve_json_keyed_by_string_ids() -> None:
-    result = runner.invoke(app, ["grid", "solve", "--export-mw", "1300", "--json"])
+    result = runner.invoke(app, ["grid", "solve", "--export-mw", "1300", "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["converged"] is True
@@ -30,11 +30,11 @@ def test_solve_tables_for_design_2014() -> None:
 
 
 def test_show_and_check() -> None:
-    shown = runner.invoke(app, ["grid", "show", "--json"])
+    shown = runner.invoke(app, ["grid", "show", "--format", "json"])
     assert shown.exit_code == 0
     info = json.loads(shown.output)
     assert info["zones"]["KG"]["plants"]["TOKTOGUL"]["p_max_mw"] == 1440
-    checked = runner.invoke(app, ["grid", "check", "--json"])
+    checked = runner.invoke(app, ["grid", "check", "--format", "json"])
     assert json.loads(checked.output)["ok"] is True
 
 

@@ -22,7 +22,7 @@ from casa1000.studies.security.contingency_set import (
     load_groups,
 )
 from casa1000.studies.security.post_contingency import share_by_participation
-from casa1000.studies.spine.results_io import read_results, write_results
+from casa1000.studies.spine.results_io import read_netcdf, write_netcdf
 from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
 
 JULY = ContingencyConfig(months=(7,))
@@ -185,8 +185,8 @@ def test_tables_and_worst_cases_are_consistent(july: xr.Dataset) -> None:
 
 
 def test_netcdf_round_trip(july: xr.Dataset, tmp_path: Path) -> None:
-    path = write_results(july, tmp_path / "contingency.nc")
-    back = read_results(path)
+    path = write_netcdf(july, tmp_path / "contingency.nc")
+    back = read_netcdf(path)
     xr.testing.assert_identical(back.max_loading_percent, july.max_loading_percent)
     assert back.attrs["title"] == "casa1000 contingency screening"
     assert list(back.vm_min_bus.values[0]) == list(july.vm_min_bus.values[0])

@@ -19,8 +19,8 @@ from casa1000.studies.seasonal import (
     SeasonalConfig,
     run_seasonal,
 )
-from casa1000.studies.seasonal_tables import monthly_summary
-from casa1000.studies.spine.results_io import read_results, write_results
+from casa1000.studies.seasonal_tables import monthly_summary, totals
+from casa1000.studies.spine.results_io import read_netcdf, write_netcdf
 from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
 
 
@@ -116,12 +116,12 @@ def test_dry_year_delivers_less(as_built: GridParams, seasonal_2027: xr.Dataset)
 
 
 def test_netcdf_round_trip_and_provenance(seasonal_2027: xr.Dataset, tmp_path: Path) -> None:
-    path = write_results(seasonal_2027, tmp_path / "seasonal.nc")
-    back = read_results(path)
+    path = write_netcdf(seasonal_2027, tmp_path / "seasonal.nc")
+    back = read_netcdf(path)
     for name in ("vm_pu", "loading_percent", "delivered_mw", "converged", "curtail_reason"):
         assert np.array_equal(back[name].values, seasonal_2027[name].values, equal_nan=True)
     assert list(back.branch.values) == list(seasonal_2027.branch.values)
-    for key in ("casa1000_version", "parameter_hash", "profile_hash", "created", "variant"):
+    for key in ("casa1000_version", "parameter_hash", "profile_hash", "scenario", "variant"):
         assert back.attrs[key]
     assert back.vm_pu.attrs["units"] == "pu"
 
@@ -137,11 +137,16 @@ def test_deterministic_and_inputs_untouched(
 
 
 def test_monthly_summary_adds_up(seasonal_2027: xr.Dataset) -> None:
-    table = monthly_summary(seasonal_2027)
-    months = table.drop(index="total")
-    assert table.loc["total", "delivered_pk_gwh"] == pytest.approx(months.delivered_pk_gwh.sum())
-    assert table.loc["7", "delivered_pk_gwh"] > 0 and table.loc["1", "delivered_pk_gwh"] == 0
-    assert 1.5 < table.loc["total", "hvdc_loss_percent"] < 4.5
+    months = monthly_summary(seasonal_2027)
+    total = totals(seasonal_2027).iloc[0]
+    assert list(months.index) == list(range(1, 13))
+    assert total.delivered_pk_gwh == pytest.approx(months.delivered_pk_gwh.sum())
+    assert total.hours == seasonal_2027.sizes["time"]
+    # the loss share is against the power sent into the HVDC, not the whole export
+    hvdc = seasonal_2027.hvdc_line_loss_mw + seasonal_2027.converter_loss_mw.sum("terminal")
+    expected = 100 * float(hvdc.sum()) / float(seasonal_2027.hvdc_sent_mw.sum())
+    assert total.hvdc_loss_percent == pytest.approx(expected)
+    assert 2.0 < total.hvdc_loss_percent < 4.5
 
 
 def test_cli_seasonal(tmp_path: Path) -> None:
