@@ -92,3 +92,47 @@ def test_renamed_variant_builds_solves_and_runs_contingencies(
         np.testing.assert_allclose(b.inj.gen_p_mw, a.inj.gen_p_mw, atol=1e-9)
         np.testing.assert_allclose(b.inj.load_p_mw, a.inj.load_p_mw, atol=1e-9)
         assert (b.island_bus == a.island_bus).all()
+
+
+def test_renamed_variant_runs_all_three_studies_through_the_runner(
+    as_built: GridParams, profiles_2027: xr.Dataset
+) -> None:
+    import dataclasses
+
+    from casa1000.studies.contingency import ContingencyConfig
+    from casa1000.studies.registry import STUDIES
+    from casa1000.studies.spine.runner import execute
+    from casa1000.studies.spine.scenario import Scenario, StudyInputs
+    from casa1000.studies.transfer_capability import TransferConfig
+
+    renamed = validate_params(rename_ids(as_built, RENAMES))
+    hours = profiles_2027.isel(time=np.r_[4500:4503])
+    outcomes = {}
+    for label, params in (("ref", as_built), ("new", renamed)):
+        inputs = StudyInputs(scenario=Scenario.given(params), params=params, profiles=hours)
+        # the named N-k groups of the seeds name reference IDs; a renamed network has its own
+        configs = {
+            "seasonal": None,
+            "contingency": ContingencyConfig(include_groups=False),
+            "transfer": TransferConfig(include_groups=False),
+        }
+        outcomes[label] = {
+            name: execute(STUDIES[name], dataclasses.replace(inputs), config).dataset
+            for name, config in configs.items()
+        }
+    ref, new = outcomes["ref"], outcomes["new"]
+    np.testing.assert_allclose(
+        new["seasonal"].delivered_mw.values, ref["seasonal"].delivered_mw.values, atol=1e-9
+    )
+    np.testing.assert_allclose(
+        new["seasonal"].datka_sughd_mw.values, ref["seasonal"].datka_sughd_mw.values, atol=1e-9
+    )
+    assert "LINE:KG_TJ_TIE" in new["contingency"].contingency.values
+    np.testing.assert_array_equal(
+        new["contingency"].secure.sel(contingency="LINE:KG_TJ_TIE").values,
+        ref["contingency"].secure.sel(contingency="LINE:DATKA_SUGHD").values,
+    )
+    np.testing.assert_allclose(
+        new["transfer"].transfer_capability_mw.values,
+        ref["transfer"].transfer_capability_mw.values,
+    )
