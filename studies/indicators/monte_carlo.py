@@ -265,6 +265,46 @@ def down_counts(
     return np.cumsum(marks[:, :hours], axis=1, dtype=np.int16)
 
 
+def capacity_lost_mw(
+    available_mw: FloatArray,
+    units: npt.NDArray[np.intp],
+    units_down: npt.NDArray[np.int16],
+    unit_mw: FloatArray,
+) -> npt.NDArray[np.float32]:
+    r"""Output a plant loses to forced unit outages: :math:`\max(0, A - (n - k)\,u)` [MW].
+
+    A water- or maintenance-limited plant (availability :math:`A` below its
+    installed :math:`n u`) loses output only when the units left in service
+    cannot carry :math:`A`.  Arguments broadcast against each other; the
+    result is float32 (the Monte Carlo's arrays are large).
+
+    Parameters
+    ----------
+    available_mw
+        Availability without forced outages [MW].
+    units
+        Units installed.
+    units_down
+        Units on forced outage.
+    unit_mw
+        Size of one unit [MW].
+
+    Examples
+    --------
+    >>> a = np.array([200.0])
+    >>> capacity_lost_mw(a, np.array([4]), np.array([2], dtype=np.int16), np.array([100.0]))
+    array([0.], dtype=float32)
+    >>> capacity_lost_mw(a, np.array([4]), np.array([3], dtype=np.int16), np.array([100.0]))
+    array([100.], dtype=float32)
+    """
+    up_mw = (units - units_down).astype(np.float32) * np.asarray(unit_mw, dtype=np.float32)
+    avail = np.asarray(available_mw, dtype=np.float32)
+    lost: npt.NDArray[np.float32] = np.where(
+        units_down > 0, np.maximum(avail - up_mw, np.float32(0.0)), np.float32(0.0)
+    ).astype(np.float32)
+    return lost
+
+
 def pooled_unserved_mw(
     deficit_mw: FloatArray, tie_limit_mw: FloatArray, max_import_mw: float
 ) -> FloatArray:
@@ -382,12 +422,12 @@ def _block(system: AdequacySystem, rng: np.random.Generator, years: int) -> tupl
     k_down = down_counts(
         rng, np.tile(mttf, years), np.tile(mttr, years), hours, rows, years * n_plants
     ).reshape(years, n_plants, hours)
-    avail = system.available_mw.astype(np.float32)
-    up_mw = (counts[None, :, None] - k_down).astype(np.float32) * system.unit_mw.astype(np.float32)[
-        None, :, None
-    ]
-    # a plant loses output only where its units in service cannot carry its availability
-    lost = np.where(k_down > 0, np.maximum(avail[None, :, :] - up_mw, 0.0), 0.0)
+    lost = capacity_lost_mw(
+        system.available_mw[None, :, :],
+        counts[None, :, None],
+        k_down,
+        system.unit_mw[None, :, None],
+    )
     zone_avail = np.zeros((n_zones, hours))
     zone_lost = np.zeros((years, n_zones, hours))
     for z in range(n_zones):

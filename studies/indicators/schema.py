@@ -109,6 +109,9 @@ SCHEMA = DatasetSchema(
         "secure_capability_mw": _opt(("time",), "MW", "N-1 secure transfer capability"),
         "secure_deliverable_mw": _opt(("time",), "MW", "export within the secure capability"),
         "secure_deliverable_gwh": _opt(("month",), "GWh", "export within the secure capability"),
+        "transfer_hours_sent_gwh": _opt(
+            S, "GWh", "export sent in the hours the transfer study covers"
+        ),
         "capability_quantile_mw": _opt(
             ("month", "quantile"), "MW", "percentile of the hourly secure capability"
         ),

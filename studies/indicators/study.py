@@ -163,6 +163,7 @@ def _security(rs: ResultSet, seeds: IndicatorSeeds) -> tuple[Data, dict[str, npt
                 "secure_deliverable_gwh": corridor_security.secure_deliverable_gwh(
                     sent, cap, rs.month_values
                 ).values,
+                "transfer_hours_sent_gwh": float(energy_gwh(sent.sel(time=cap.time))),
                 "capability_quantile_mw": corridor_security.capability_quantiles_mw(
                     cap, rs.month_values
                 ).values,

@@ -158,6 +158,13 @@ def _security_rows(ds: xr.Dataset) -> list[dict[str, object]]:
             t_note,
         ),
         _row(
+            "transfer_hours_sent_gwh",
+            get("transfer_hours_sent_gwh"),
+            "GWh",
+            "export sent in the hours the transfer study covers",
+            t_note,
+        ),
+        _row(
             "capability_p10_season_mw",
             _season_duration(ds, 90.0) if not t_note else nan,
             "MW",
@@ -280,10 +287,10 @@ def _dependence_rows(ds: xr.Dataset) -> list[dict[str, object]]:
     kg_note = "" if _has(ds, "kg_export_via_datka_sughd_percent") else _missing(ds, "contingency")
     rows += [
         _row(
-            "afghan_import_dependence_with_casa_percent",
-            _f(af_dep.sel(afghan_case="with_casa")),
+            "afghan_import_dependence_without_casa_percent",
+            _f(af_dep.sel(afghan_case="without_casa")),
             "%",
-            "Afghan import dependence with the CASA offtake",
+            "Afghan import dependence without CASA (seeded context)",
         ),
         _row(
             "afghan_corridor_hhi_without_casa",
@@ -523,11 +530,11 @@ def _rounded(frame: pd.DataFrame, decimals: int = 3) -> pd.DataFrame:
 def tables(ds: xr.Dataset) -> dict[str, pd.DataFrame]:
     """Every table of an indicators result (see :data:`TABLES`), rounded for the CSV files."""
     out = {
-        "key_figures": key_figures(ds),
+        "key_figures": key_figures(ds).set_index("indicator"),
         "monthly": monthly(ds),
-        "contingencies": contingencies(ds),
+        "contingencies": contingencies(ds).set_index("contingency"),
         "adequacy": adequacy_table(ds),
-        "dependence": dependence_table(ds),
+        "dependence": dependence_table(ds).set_index(["country", "period"]),
         "losses": losses_table(ds),
         "revenue": revenue_table(ds),
     }
@@ -564,6 +571,8 @@ def headline(ds: xr.Dataset) -> tuple[str, ...]:
         for c in ("KG", "TJ")
     )
     lol = max(v(f"loss_of_load_{z.lower()}_h") for z in zones)
+    partial = v("transfer_hours_sent_gwh") < v("sent_gwh") - 1e-6
+    coverage = " (in the hours the transfer study covers)" if partial else ""
     return (
         f"1. Delivered: {_n(v('delivered_pk_gwh') / 1000, '.2f')} TWh to Pakistan and "
         f"{_n(v('delivered_af_gwh') / 1000, '.2f')} TWh to Afghanistan of "
@@ -576,7 +585,8 @@ def headline(ds: xr.Dataset) -> tuple[str, ...]:
         f"{unrated}.",
         f"4. Within the hourly N-1 secure transfer capability: "
         f"{_n(v('secure_deliverable_gwh') / 1000, '.2f')} of "
-        f"{_n(v('sent_gwh') / 1000, '.2f')} TWh sent.",
+        f"{_n(v('transfer_hours_sent_gwh') / 1000, '.2f')} TWh sent"
+        f"{coverage}.",
         f"5. Firm transfer capability in the export season: "
         f"{_n(v('capability_p10_season_mw'))} MW in 90 % of hours, median "
         f"{_n(v('capability_p50_season_mw'))} MW.",
@@ -587,7 +597,7 @@ def headline(ds: xr.Dataset) -> tuple[str, ...]:
         f"{_n(lol)} hours, {_n(v('unserved_winter_gwh'))} GWh of it October-March.",
         f"8. With forced outages (Monte Carlo, {int(ds.sizes['mc_year'])} years): {lole}.",
         f"9. Winter import dependence: {dep}; Afghanistan "
-        f"{_n(v('afghan_import_dependence_with_casa_percent'), '.0f')} % with CASA; "
+        f"{_n(v('import_dependence_af_annual_percent'), '.0f')} % with CASA; "
         f"{_n(v('pk_supply_via_afghanistan_percent'), '.0f')} % of Pakistan's CASA supply "
         f"crosses Afghanistan.",
         f"10. Revenue {_n(v('revenue_total_musd'), '.0f')} million USD, of which "

@@ -24,7 +24,7 @@ import xarray as xr
 from casa1000.errors import InputError
 from casa1000.grid.overrides import load_params, parse_set_options, read_scenario
 from casa1000.grid.params import Contract, GridParams
-from casa1000.profiles.config import ProfileConfig
+from casa1000.profiles.config import Hydrology, ProfileConfig
 from casa1000.profiles.seed_tables import ContractSeed, ProfileSeeds, load_profile_seeds
 from casa1000.studies.spine.provenance import hash_dataset, params_hash
 
@@ -94,6 +94,72 @@ class Scenario:
             Label of the scenario.
         """
         return cls(name=name, variant=params.variant.value)
+
+    @classmethod
+    def from_attrs(
+        cls, attrs: Mapping[str, object], *, profile_file: Path | None = None
+    ) -> Scenario:
+        """Rebuild the scenario a result recorded in its attributes (see :meth:`attrs`).
+
+        The variant and the overrides (scenario file values and ``--set``
+        options, recorded together) are replayed as ``--set`` options; a built
+        profile year is rebuilt from its recorded settings.  Profiles read from
+        a file or passed by a Python caller cannot be rebuilt: give their file.
+
+        Parameters
+        ----------
+        attrs
+            Attributes of a study result.
+        profile_file
+            The profile file the result was made from (instead of its record).
+
+        Returns
+        -------
+        Scenario
+            A scenario whose :meth:`load` gives the same network and profiles
+            (check the hashes to be sure: seeds may have changed since).
+
+        Raises
+        ------
+        InputError
+            For unreadable records, or profiles that cannot be rebuilt.
+
+        Examples
+        --------
+        >>> s = Scenario(sets=("hvdc.rating_mw=1000",), profile_config=ProfileConfig(year=2027))
+        >>> inputs = s.load()
+        >>> again = Scenario.from_attrs(s.attrs(inputs.params, inputs.profiles))
+        >>> again.sets, again.profile_config.year
+        (('hvdc.rating_mw=1000',), 2027)
+        """
+        where = "result attributes"
+        try:
+            overrides = json.loads(str(attrs.get("overrides", "{}")))
+            if not isinstance(overrides, dict):
+                raise ValueError
+        except ValueError:
+            raise InputError(where, "overrides", attrs.get("overrides"), "a JSON object") from None
+        variant = str(attrs.get("variant") or "") or None
+        sets = tuple(f"{k}={v}" for k, v in sorted(overrides.items()))
+        name = str(attrs.get("scenario") or "reference")
+        if profile_file is not None:
+            return cls(name=name, variant=variant, sets=sets, profile_file=profile_file)
+        source = str(attrs.get("profile_source", ""))
+        if not source.startswith("{"):
+            raise InputError(
+                where,
+                "profile_source",
+                source,
+                "profiles built from a year; for profiles read from a file or passed in "
+                "Python, give that profile file",
+            )
+        try:
+            recorded = json.loads(source)
+            hydrology = Hydrology.parse(recorded.pop("hydrology", "normal"), where=where)
+            config = ProfileConfig(hydrology=hydrology, **recorded)
+        except (ValueError, TypeError):
+            raise InputError(where, "profile_source", source, "recorded profile settings") from None
+        return cls(name=name, variant=variant, sets=sets, profile_config=config)
 
     def params(self) -> GridParams:
         """Load the validated network of this scenario.
