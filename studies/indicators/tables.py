@@ -617,12 +617,11 @@ def summary(ds: xr.Dataset, top: int = 10) -> StudySummary:
         Rows of the contingency ranking shown.
     """
     figures = key_figures(ds)
-    return StudySummary(
-        headline=headline(ds),
-        tables={
-            "key figures": _rounded(figures.set_index("indicator"), 2),
-            "adequacy": _rounded(adequacy_table(ds), 2),
-            "contingencies": _rounded(contingencies(ds).head(top).set_index("contingency"), 4),
-            "monthly": _rounded(monthly(ds), 1),
-        },
-    )
+    shown = {
+        "key figures": _rounded(figures.set_index("indicator"), 2),
+        "adequacy": _rounded(adequacy_table(ds), 2),
+        "contingencies": _rounded(contingencies(ds).head(top).set_index("contingency"), 4),
+        "monthly": _rounded(monthly(ds), 1),
+    }
+    # a table without rows (no contingency result) is left out rather than shown empty
+    return StudySummary(headline=headline(ds), tables={k: v for k, v in shown.items() if len(v)})

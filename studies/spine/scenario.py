@@ -103,8 +103,11 @@ class Scenario:
 
         The variant and the overrides (scenario file values and ``--set``
         options, recorded together) are replayed as ``--set`` options; a built
-        profile year is rebuilt from its recorded settings.  Profiles read from
-        a file or passed by a Python caller cannot be rebuilt: give their file.
+        profile year is rebuilt from its recorded settings.  Profiles passed by
+        a Python caller (recorded as ``given``, as are those of ``Scenario()``)
+        are taken to be the recorded year's reference build -- compare the
+        profile hash before trusting it.  Profiles read from a file cannot be
+        rebuilt: give their file.
 
         Parameters
         ----------
@@ -145,6 +148,11 @@ class Scenario:
         if profile_file is not None:
             return cls(name=name, variant=variant, sets=sets, profile_file=profile_file)
         source = str(attrs.get("profile_source", ""))
+        year, hydrology = str(attrs.get("profile_year", "")), attrs.get("profile_hydrology")
+        if source == "given" and year.isdigit() and hydrology:
+            # profiles passed in Python, or the reference build of Scenario(): rebuild that
+            # year; the caller checks the profile hash (a custom year will not match it)
+            source = json.dumps({"year": int(year), "hydrology": str(hydrology)})
         if not source.startswith("{"):
             raise InputError(
                 where,
