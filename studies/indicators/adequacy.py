@@ -66,6 +66,21 @@ def import_need_gwh(seasonal: xr.Dataset, months: list[int]) -> xr.DataArray:
     return import_gwh(seasonal, months) + unserved_gwh(seasonal, months)
 
 
+def reservoir_security(profiles: xr.Dataset) -> tuple[xr.DataArray, xr.DataArray] | None:
+    """Lowest end-of-month volume [km3] and months at dead storage [-] of each reservoir.
+
+    From the profiles' monthly reservoir balance (``reservoir_volume_bcm``,
+    ``reservoir_at_dead_storage``); None when the profiles carry none.  A
+    reservoir at its dead storage can no longer release for winter demand
+    (Toktogul's dead storage is 6.5 bcm; reference notes section 4).
+    """
+    if not {"reservoir_volume_bcm", "reservoir_at_dead_storage"} <= set(profiles.data_vars):
+        return None
+    low = profiles["reservoir_volume_bcm"].min("month")
+    dead = profiles["reservoir_at_dead_storage"].astype(float).sum("month")
+    return low, dead
+
+
 def zone_capacity_mw(profiles: xr.Dataset, params: GridParams, zones: list[str]) -> xr.DataArray:
     """Available capacity of each zone's in-service plants, hour by hour [MW], (time, zone)."""
     zone_of = {p.id: p.zone for p in params.plants if p.in_service}

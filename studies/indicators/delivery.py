@@ -99,6 +99,16 @@ def fulfilment_percent(energy_gwh: xr.DataArray, contract_gwh: xr.DataArray) -> 
     return 100.0 * energy_gwh.sum("month") / contract.where(contract > 0)
 
 
+def hvdc_flow_mw(seasonal: xr.Dataset) -> xr.DataArray:
+    r"""Power entering the HVDC from the AC side, in either direction [MW], (time).
+
+    :math:`P^{HVDC}_t = \sum_k \max(0, P^{conv}_{k,t})`: what the sending
+    converter(s) draw; the rectifier in export, Nowshera under reverse flow.
+    """
+    flow: xr.DataArray = seasonal["converter_p_mw"].clip(min=0.0).sum("terminal")
+    return flow
+
+
 def hvdc_utilisation_percent(
     seasonal: xr.Dataset, rating_mw: float, hours: xr.DataArray | None = None
 ) -> float:
@@ -106,10 +116,12 @@ def hvdc_utilisation_percent(
 
     .. math:: U = 100 \, \frac{\sum_t P^{HVDC}_t}{P_{rated} \, T}
 
+    with :math:`P^{HVDC}` from :func:`hvdc_flow_mw` (both directions).
+
     Parameters
     ----------
     seasonal
-        Seasonal result (``hvdc_sent_mw``, at the rectifier AC bus).
+        Seasonal result (``converter_p_mw``).
     rating_mw
         Bipole rating [MW].
     hours
@@ -120,7 +132,7 @@ def hvdc_utilisation_percent(
     float
         [%]; NaN for no hours or a zero rating.
     """
-    sent = seasonal["hvdc_sent_mw"]
+    sent = hvdc_flow_mw(seasonal)
     if hours is not None:
         sent = sent.where(hours, drop=True)
     n = sent.sizes["time"]
@@ -133,7 +145,8 @@ def monthly_hvdc_utilisation_percent(
     seasonal: xr.Dataset, rating_mw: float, months: list[int]
 ) -> xr.DataArray:
     """Mean HVDC utilisation per month [%] (see :func:`hvdc_utilisation_percent`)."""
-    mean = seasonal["hvdc_sent_mw"].groupby(seasonal.time.dt.month.rename("month")).mean("time")
+    flow = hvdc_flow_mw(seasonal)
+    mean = flow.groupby(flow.time.dt.month.rename("month")).mean("time")
     return (100.0 * mean / rating_mw if rating_mw > 0 else mean * np.nan).reindex(month=months)
 
 
@@ -147,9 +160,9 @@ def _area_of_terminals(params: GridParams, seasonal: xr.Dataset) -> dict[str, st
 def loss_segments(seasonal: xr.Dataset) -> list[str]:
     """Names of the loss segments of a result: ``ac_<area>`` per area, then the HVDC parts."""
     return [f"ac_{str(a).lower()}" for a in seasonal.area.values] + [
-        "rectifier",
+        "sending_station",
         "dc_line",
-        "inverters",
+        "receiving_stations",
     ]
 
 
@@ -160,11 +173,13 @@ def losses_mw(seasonal: xr.Dataset, params: GridParams) -> tuple[xr.DataArray, x
 
     * ``ac_<area>`` -- AC branch losses of the synchronous area, against the
       power injected into it: plant output, a positive external infeed and the
-      power the HVDC inverters deliver into it;
-    * ``rectifier`` -- rectifier station losses, against the power sent into
-      the HVDC at its AC bus;
-    * ``dc_line`` -- DC line losses, against the DC power leaving the rectifier;
-    * ``inverters`` -- inverter station losses, against the DC power arriving.
+      power the HVDC converters deliver into it;
+    * ``sending_station`` -- losses of the converter(s) drawing power from the
+      AC side (the rectifier in export, Nowshera under reverse flow), against
+      the power they draw (:func:`hvdc_flow_mw`);
+    * ``dc_line`` -- DC line losses, against the DC power leaving the sending station;
+    * ``receiving_stations`` -- losses of the other converters, against the DC
+      power arriving.
 
     Parameters
     ----------
@@ -181,10 +196,12 @@ def losses_mw(seasonal: xr.Dataset, params: GridParams) -> tuple[xr.DataArray, x
     """
     terminals = [str(t) for t in seasonal.terminal.values]
     conv_loss = seasonal["converter_loss_mw"]
-    rectifier_loss = conv_loss.sel(terminal=terminals[0])
-    inverter_loss = conv_loss.sel(terminal=terminals[1:]).sum("terminal")
-    sent = seasonal["hvdc_sent_mw"]
-    dc_out = sent - rectifier_loss
+    # roles hour by hour: whoever draws from its AC bus sends (reverse flow swaps them)
+    sending = seasonal["converter_p_mw"] > 0
+    sending_loss = conv_loss.where(sending, 0.0).sum("terminal")
+    receiving_loss = conv_loss.where(~sending, 0.0).sum("terminal")
+    sent = hvdc_flow_mw(seasonal)
+    dc_out = sent - sending_loss
     dc_in = dc_out - seasonal["hvdc_line_loss_mw"]
     area_of_terminal = _area_of_terminals(params, seasonal)
     bus_area = dict(
@@ -198,11 +215,11 @@ def losses_mw(seasonal: xr.Dataset, params: GridParams) -> tuple[xr.DataArray, x
         plants = [p for p in plants if p in seasonal.plant.values]
         gen = seasonal["plant_p_mw"].sel(plant=plants).sum("plant")
         infeed = seasonal["external_mw"].sel(area=area).clip(min=0.0)
-        into = [t for t in terminals[1:] if area_of_terminal.get(t) == area]
+        into = [t for t in terminals if area_of_terminal.get(t) == area]
         delivered = -seasonal["converter_p_mw"].sel(terminal=into).sum("terminal")
         losses.append(seasonal["ac_losses_mw"].sel(area=area).fillna(0.0))
         bases.append(gen + infeed + delivered.clip(min=0.0))
-    losses += [rectifier_loss, seasonal["hvdc_line_loss_mw"], inverter_loss]
+    losses += [sending_loss, seasonal["hvdc_line_loss_mw"], receiving_loss]
     bases += [sent, dc_out, dc_in]
     names = loss_segments(seasonal)
     seg = xr.DataArray(names, dims="segment")

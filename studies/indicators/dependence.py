@@ -10,11 +10,14 @@ Formulas of the reference notes (``reference/peers-and-indicators.md``, section 
 * Herfindahl-Hirschman concentration :math:`HHI = \sum_i (100\,s_i)^2` (0 to
   10,000; above 1,800 concentrated).
 
-Countries: Kyrgyzstan and Tajikistan import over the CAPS equivalent and export
-their share of the CASA export; Pakistan imports the CASA energy delivered to
-it (against its modelled demand); Afghanistan's consumption and other imports
-are the seeded context (``energy_context.csv``: 5.76 TWh imported, 78 %
-dependence), spread evenly over the hours, with the CASA offtake added to both.
+Countries: Kyrgyzstan and Tajikistan import over the CAPS equivalent (and
+Tajikistan over the HVDC under reverse flow) and export their share of the
+CASA export; Pakistan imports what the HVDC delivers to it and exports what it
+sends back; Afghanistan's whole supply is the profiles' Afghan balance
+(:mod:`casa1000.profiles.afghan_balance`: domestic plants, CASA, Uzbekistan,
+Tajikistan, Turkmenistan, Iran) re-served with the CASA energy the seasonal
+study actually delivered.  Without that balance in the profiles the Afghan
+figures are absent.
 """
 
 from __future__ import annotations
@@ -36,7 +39,6 @@ from casa1000.studies.indicators.result_set import (
 
 COUNTRIES: Final = ("KG", "TJ", "AF", "PK")
 AFGHAN_CASES: Final = ("without_casa", "with_casa")
-AFGHAN_SUPPLIERS: Final = ("uz", "tj", "tm", "ir")
 
 
 def shannon_wiener(shares: Sequence[float] | np.ndarray) -> float:
@@ -89,46 +91,111 @@ def supplier_export_mw(seasonal: xr.Dataset, shares: Mapping[str, float]) -> xr.
     return (seasonal["export_sent_mw"] * sigma).transpose("time", "zone")
 
 
-def _afghan_load_mw(context: Mapping[str, float], time: xr.DataArray) -> xr.DataArray:
-    consumption_twh = context["af_imports_twh"] / context["af_import_dependence"]
-    return xr.full_like(time, consumption_twh * 1e6 / 8760.0, dtype=float)
+def terminal_flows_mw(
+    seasonal: xr.Dataset, params: GridParams, country: str
+) -> tuple[xr.DataArray, xr.DataArray]:
+    """Power the HVDC converters in a country give to and draw from its AC grid [MW], (time)."""
+    zone_of_bus = {b.id: b.zone for b in params.buses}
+    here = [t.id for t in params.hvdc.terminals if zone_of_bus.get(t.bus) == country]
+    here = [t for t in here if t in seasonal.terminal.values]
+    p = seasonal["converter_p_mw"].sel(terminal=here)
+    return (-p).clip(min=0.0).sum("terminal"), p.clip(min=0.0).sum("terminal")
+
+
+def afghan_supply_mw(
+    profiles: xr.Dataset, casa_mw: xr.DataArray
+) -> tuple[xr.DataArray, xr.DataArray] | None:
+    """Serve the profiles' Afghan demand with the CASA energy actually delivered.
+
+    The rule of :func:`casa1000.profiles.afghan_balance.afghan_supply_mw`:
+    domestic plants first, then CASA, then the neighbours pro rata to what each
+    can send.
+
+    Parameters
+    ----------
+    profiles
+        Profiles with ``af_demand_mw`` and ``af_available_mw``.
+    casa_mw
+        (time,) CASA power delivered to Afghanistan [MW].
+
+    Returns
+    -------
+    tuple of xarray.DataArray or None
+        Served power (time, af_source) and unserved power (time,) [MW]; None
+        when the profiles carry no Afghan balance.
+    """
+    if not {"af_demand_mw", "af_available_mw"} <= set(profiles.data_vars):
+        return None
+    from casa1000.profiles.afghan_balance import CASA, SOURCES
+    from casa1000.profiles.afghan_balance import afghan_supply_mw as serve
+
+    available = profiles["af_available_mw"].sel(af_source=list(SOURCES)).copy()
+    available.loc[{"af_source": CASA}] = casa_mw.values
+    served, unserved = serve(
+        profiles["af_demand_mw"].values.astype(np.float64),
+        available.transpose("time", "af_source").values.astype(np.float64),
+    )
+    return (
+        xr.DataArray(
+            served,
+            dims=("time", "af_source"),
+            coords={"time": profiles.time, "af_source": list(SOURCES)},
+        ),
+        xr.DataArray(unserved, dims="time", coords={"time": profiles.time}),
+    )
 
 
 def country_flows_mw(
     seasonal: xr.Dataset,
     profiles: xr.Dataset,
-    context: Mapping[str, float],
+    params: GridParams,
     shares: Mapping[str, float],
 ) -> tuple[xr.DataArray, xr.DataArray, xr.DataArray]:
     """Hourly imports, exports and demand of every country of :data:`COUNTRIES` [MW].
+
+    Afghanistan's "demand" is its served consumption (the IEA share of
+    consumption imported); its row is NaN without an Afghan balance.
 
     Returns
     -------
     tuple of xarray.DataArray
         Import, export, demand; each (time, country).
     """
-    delivered = seasonal["delivered_mw"].fillna(0.0)
     exports = supplier_export_mw(seasonal, shares)
-    af_load = _afghan_load_mw(context, seasonal.time)
-    af_other = af_load * context["af_import_dependence"]
-    zero = xr.zeros_like(af_load)
-    imports = [
-        seasonal["import_mw"].sel(zone="KG"),
-        seasonal["import_mw"].sel(zone="TJ"),
-        af_other + delivered.sel(offtaker="AF"),
-        delivered.sel(offtaker="PK"),
-    ]
-    export = [exports.sel(zone="KG"), exports.sel(zone="TJ"), zero, zero]
-    demand = [
-        profiles["demand_mw"].sel(zone="KG"),
-        profiles["demand_mw"].sel(zone="TJ"),
-        af_load + delivered.sel(offtaker="AF"),
-        profiles["demand_mw"].sel(zone="PK"),
-    ]
+    zero = xr.zeros_like(seasonal["export_sent_mw"])
+    imports, export, demand = [], [], []
+    for z in ("KG", "TJ"):
+        given, _ = terminal_flows_mw(seasonal, params, z)
+        imports.append(seasonal["import_mw"].sel(zone=z) + given)
+        export.append(exports.sel(zone=z))
+        demand.append(profiles["demand_mw"].sel(zone=z))
+    af = afghan_supply_mw(profiles, seasonal["delivered_mw"].sel(offtaker="AF").fillna(0.0))
+    if af is None:
+        nan = zero + np.nan
+        imports.append(nan)
+        export.append(nan)
+        demand.append(nan)
+    else:
+        served, _ = af
+        imports.append(
+            served.sel(af_source=[s for s in served.af_source.values if s != "DOMESTIC"]).sum(
+                "af_source"
+            )
+        )
+        export.append(zero)
+        demand.append(served.sum("af_source"))
+    pk_in, pk_out = terminal_flows_mw(seasonal, params, "PK")
+    imports.append(pk_in)
+    export.append(pk_out)
+    demand.append(profiles["demand_mw"].sel(zone="PK"))
     dim = xr.DataArray(list(COUNTRIES), dims="country")
 
     def stack(parts: list[xr.DataArray]) -> xr.DataArray:
-        clean = [p.drop_vars(["zone", "offtaker", "supplier"], errors="ignore") for p in parts]
+        drop = ["zone", "offtaker", "supplier", "af_source"]
+        clean = [
+            p.drop_vars(drop, errors="ignore").assign_coords(time=seasonal.time.values)
+            for p in parts
+        ]
         return xr.concat(clean, dim).transpose("time", "country")
 
     return stack(imports), stack(export), stack(demand)
@@ -234,25 +301,44 @@ def diversity(energy_gwh: xr.DataArray, dim: str) -> tuple[xr.DataArray, xr.Data
     return swi, hhi
 
 
-def afghan_import_corridors_gwh(
-    delivered_af_gwh: float, hours: int, context: Mapping[str, float], params: GridParams
-) -> dict[str, dict[str, float]]:
-    """Afghan imports by corridor over the hours studied, without and with the CASA offtake [GWh].
+def afghan_corridors_gwh(
+    profiles: xr.Dataset, casa_mw: xr.DataArray, params: GridParams
+) -> dict[str, dict[str, float]] | None:
+    """Afghan imports by corridor and the unserved energy, without and with CASA [GWh].
 
-    The other suppliers' imports (Uzbekistan, Tajikistan, Turkmenistan, Iran)
-    are the seeded annual imports times their shares, pro rata to the hours.
-    As built, the CASA offtake reaches Kabul over the Tajik-Afghan 220 kV
-    corridor that already carries the Tajik imports; with a Kabul converter
-    (the 2014 design) it arrives over a corridor of its own.
+    Each neighbour arrives over its own lines.  As built, the CASA offtake
+    reaches Kabul over the Tajik-Afghan 220 kV corridor that already carries
+    the Tajik imports (corridor ``TJ``); with a Kabul converter (the 2014
+    design) it arrives over a corridor of its own (``CASA_HVDC``).  Without
+    CASA the neighbours cover what they can of the rest.
+
+    Returns
+    -------
+    dict or None
+        Case (``without_casa``, ``with_casa``) -> corridor -> energy, plus the
+        keys ``domestic`` and ``unserved``; None without an Afghan balance.
     """
-    scale = context["af_imports_twh"] * MWH_PER_GWH * hours / 8760.0
-    base = {s: scale * context[f"af_import_share_{s}"] for s in AFGHAN_SUPPLIERS}
     zone_of_bus = {b.id: b.zone for b in params.buses}
     own_corridor = any(zone_of_bus.get(t.bus) == "AF" for t in params.hvdc.inverters)
-    with_casa = dict(base)
-    key = "casa_hvdc" if own_corridor else "tj"
-    with_casa[key] = with_casa.get(key, 0.0) + delivered_af_gwh
-    return {"without_casa": base, "with_casa": with_casa}
+    out: dict[str, dict[str, float]] = {}
+    for case, casa in (("without_casa", casa_mw * 0.0), ("with_casa", casa_mw)):
+        balance = afghan_supply_mw(profiles, casa)
+        if balance is None:
+            return None
+        served, unserved = balance
+        gwh = (served.sum("time") * STEP_H / MWH_PER_GWH).to_series()
+        corridors = {str(s): float(v) for s, v in gwh.items() if s not in ("DOMESTIC", "CASA")}
+        key = "CASA_HVDC" if own_corridor else "TJ"
+        corridors[key] = corridors.get(key, 0.0) + float(gwh.get("CASA", 0.0))
+        corridors["domestic"] = float(gwh.get("DOMESTIC", 0.0))
+        corridors["unserved"] = float(unserved.sum()) * STEP_H / MWH_PER_GWH
+        out[case] = corridors
+    return out
+
+
+def corridor_shares(case: Mapping[str, float]) -> list[float]:
+    """Return the imports of a case of :func:`afghan_corridors_gwh` (no domestic, unserved)."""
+    return [v for k, v in case.items() if k not in ("domestic", "unserved")]
 
 
 def pakistan_route(params: GridParams, route_km: Mapping[str, Mapping[str, float]]) -> list[str]:

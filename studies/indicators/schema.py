@@ -55,6 +55,9 @@ SCHEMA = DatasetSchema(
         "contingency": VariableSpec(
             dims=CT, dtype="str", long_name="contingency id", optional=True
         ),
+        "reservoir": VariableSpec(
+            dims=("reservoir",), dtype="str", long_name="reservoir", optional=True
+        ),
         "contingency_kind": VariableSpec(
             dims=CT, dtype="str", long_name="contingency kind", optional=True
         ),
@@ -147,6 +150,10 @@ SCHEMA = DatasetSchema(
         "mc_annual_ens_mwh": _v(("mc_year", "zone"), "MWh", "unserved energy of each year"),
         "mc_annual_lol_h": _v(("mc_year", "zone"), "h", "loss-of-load hours of each year"),
         "mc_system_lole_h": _v(S, "h", "hours per year with loss of load in any zone"),
+        "reservoir_min_volume_bcm": _opt(
+            ("reservoir",), "1e9 m3", "lowest end-of-month reservoir volume"
+        ),
+        "reservoir_dead_storage_months": _opt(("reservoir",), "1", "months ending at dead storage"),
         # dependence and diversity
         "import_dependence_percent": _v(PC, "%", "(imports - exports) / demand"),
         "import_share_mean_percent": _v(PC, "%", "mean hourly import share of load"),
@@ -158,13 +165,14 @@ SCHEMA = DatasetSchema(
         "casa_supplier_share_percent": _v(("zone",), "%", "share of the CASA export supplied"),
         "casa_supplier_shannon_wiener": _v(S, "1", "Shannon-Wiener index of the CASA suppliers"),
         "casa_supplier_hhi": _v(S, "1", "Herfindahl-Hirschman index of the CASA suppliers"),
-        "afghan_import_dependence_percent": _v(
-            ("afghan_case",), "%", "Afghan imports over consumption"
+        "afghan_import_dependence_percent": _opt(
+            ("afghan_case",), "%", "share of Afghan consumption imported (CASA included)"
         ),
-        "afghan_corridor_shannon_wiener": _v(
+        "afghan_unserved_gwh": _opt(("afghan_case",), "GWh", "Afghan demand not served"),
+        "afghan_corridor_shannon_wiener": _opt(
             ("afghan_case",), "1", "Shannon-Wiener index of the Afghan import corridors"
         ),
-        "afghan_corridor_hhi": _v(
+        "afghan_corridor_hhi": _opt(
             ("afghan_case",), "1", "Herfindahl-Hirschman index of the Afghan import corridors"
         ),
         "pk_supply_via_afghanistan_percent": _v(

@@ -1,7 +1,7 @@
-"""Reference data of the indicators: tariffs, outage rates, emission factors, route and context.
+"""Reference data of the indicators: tariffs, outage rates, emission factors and the DC route.
 
 Read from ``casa1000.seeds`` (``tariffs.csv``, ``outage_rates.csv``,
-``emission_factors.csv``, ``hvdc_route.csv``, ``energy_context.csv``); every
+``emission_factors.csv``, ``hvdc_route.csv``); every
 row cites a source of ``seeds/sources.csv`` with a confidence, and rows that are
 assumptions say why in their note.  Users may replace the tariffs or the outage
 rates with their own file of the same columns (a sensitivity on the ranges).
@@ -149,15 +149,12 @@ class IndicatorSeeds:
         Id -> emission factor.
     route_km
         HVDC segment -> country -> length [km].
-    context
-        Id -> value of ``energy_context.csv`` (units in its ``unit`` column).
     """
 
     tariffs: Mapping[str, Tariff]
     outage_rates: tuple[OutageRate, ...]
     emission_factors: Mapping[str, EmissionFactor]
     route_km: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-    context: Mapping[str, float] = field(default_factory=dict)
 
     def rate(self, element: str, key: str = "") -> OutageRate:
         """Return the rate of ``element`` for ``key``, else the kind's default row.
@@ -304,17 +301,6 @@ def read_route() -> dict[str, dict[str, float]]:
     return out
 
 
-def read_context() -> dict[str, float]:
-    """Read ``energy_context.csv``: id -> value."""
-    where = "seeds/energy_context.csv"
-    return {
-        row["id"]: _number(row, "value", f"{where} row {n}")
-        for n, row in enumerate(
-            _rows(seed_text("energy_context.csv"), where, ("id", "value")), start=2
-        )
-    }
-
-
 def load_indicator_seeds(
     *, tariffs_file: Path | None = None, outage_rates_file: Path | None = None
 ) -> IndicatorSeeds:
@@ -338,5 +324,4 @@ def load_indicator_seeds(
         outage_rates=read_outage_rates(outage_rates_file),
         emission_factors=read_emission_factors(),
         route_km=read_route(),
-        context=read_context(),
     )

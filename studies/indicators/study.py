@@ -176,6 +176,17 @@ def _security(rs: ResultSet, seeds: IndicatorSeeds) -> tuple[Data, dict[str, npt
     return data, coords
 
 
+def _reservoirs(rs: ResultSet) -> tuple[Data, dict[str, npt.ArrayLike]]:
+    found = adequacy.reservoir_security(rs.profiles)
+    if found is None:
+        return {}, {}
+    low, dead = found
+    return (
+        {"reservoir_min_volume_bcm": low.values, "reservoir_dead_storage_months": dead.values},
+        {"reservoir": low.reservoir.values},
+    )
+
+
 def _adequacy(rs: ResultSet, seeds: IndicatorSeeds, config: IndicatorsConfig) -> Data:
     s, months = rs.seasonal, rs.month_values
     zones = [str(z) for z in s.zone.values]
@@ -206,7 +217,7 @@ def _adequacy(rs: ResultSet, seeds: IndicatorSeeds, config: IndicatorsConfig) ->
 def _dependence(rs: ResultSet, seeds: IndicatorSeeds) -> Data:
     s, p = rs.seasonal, rs.profiles
     shares = dependence.supplier_shares(rs.params)
-    imports, exports, demand = dependence.country_flows_mw(s, p, seeds.context, shares)
+    imports, exports, demand = dependence.country_flows_mw(s, p, rs.params, shares)
     hourly = dependence.hourly_import_share_percent(imports, demand)
     share_mean, share_max = dependence.period_stats(hourly)
     supply = dependence.supply_by_source_gwh(s, rs.params)
@@ -214,18 +225,7 @@ def _dependence(rs: ResultSet, seeds: IndicatorSeeds) -> Data:
     by_supplier = energy_gwh(dependence.supplier_export_mw(s, shares))
     supplier_total = float(by_supplier.sum())
     delivered = rs.delivered_mw()
-    af_gwh = float(energy_gwh(delivered.sel(offtaker="AF")))
     pk_gwh = float(energy_gwh(delivered.sel(offtaker="PK")))
-    corridors = dependence.afghan_import_corridors_gwh(
-        af_gwh, s.sizes["time"], seeds.context, rs.params
-    )
-    af_dep = []
-    for case in dependence.AFGHAN_CASES:
-        imported = sum(corridors[case].values())
-        consumption = seeds.context["af_imports_twh"] / seeds.context[
-            "af_import_dependence"
-        ] * 1000.0 * s.sizes["time"] / 8760.0 + (af_gwh if case == "with_casa" else 0.0)
-        af_dep.append(100.0 * imported / consumption)
     kg_export = dependence.supplier_export_mw(s, shares).sel(zone="KG", drop=True)
     data: Data = {
         "import_dependence_percent": dependence.import_dependence_percent(
@@ -242,19 +242,6 @@ def _dependence(rs: ResultSet, seeds: IndicatorSeeds) -> Data:
         ).values,
         "casa_supplier_shannon_wiener": dependence.shannon_wiener(by_supplier.values),
         "casa_supplier_hhi": dependence.herfindahl_hirschman(by_supplier.values),
-        "afghan_import_dependence_percent": np.asarray(af_dep),
-        "afghan_corridor_shannon_wiener": np.asarray(
-            [
-                dependence.shannon_wiener(list(corridors[c].values()))
-                for c in dependence.AFGHAN_CASES
-            ]
-        ),
-        "afghan_corridor_hhi": np.asarray(
-            [
-                dependence.herfindahl_hirschman(list(corridors[c].values()))
-                for c in dependence.AFGHAN_CASES
-            ]
-        ),
         "pk_supply_via_afghanistan_percent": dependence.pk_supply_via_afghanistan_percent(
             pk_gwh, rs.params, seeds.route_km
         ),
@@ -265,11 +252,33 @@ def _dependence(rs: ResultSet, seeds: IndicatorSeeds) -> Data:
             else float("nan")
         ),
     }
+    corridors = dependence.afghan_corridors_gwh(p, delivered.sel(offtaker="AF"), rs.params)
+    if corridors is not None:
+        cases = [corridors[c] for c in dependence.AFGHAN_CASES]
+        imported = [sum(dependence.corridor_shares(c)) for c in cases]
+        consumed = [i + c["domestic"] for i, c in zip(imported, cases, strict=True)]
+        data.update(
+            {
+                "afghan_import_dependence_percent": np.asarray(
+                    [
+                        100.0 * i / t if t > 0 else np.nan
+                        for i, t in zip(imported, consumed, strict=True)
+                    ]
+                ),
+                "afghan_unserved_gwh": np.asarray([c["unserved"] for c in cases]),
+                "afghan_corridor_shannon_wiener": np.asarray(
+                    [dependence.shannon_wiener(dependence.corridor_shares(c)) for c in cases]
+                ),
+                "afghan_corridor_hhi": np.asarray(
+                    [dependence.herfindahl_hirschman(dependence.corridor_shares(c)) for c in cases]
+                ),
+            }
+        )
     if rs.contingency is not None:
         data["kg_export_via_datka_sughd_percent"] = dependence.kg_export_via_tie_percent(
             rs.contingency, kg_export
         )
-    return {k: v for k, v in data.items()}
+    return data
 
 
 def _economics(
@@ -333,11 +342,16 @@ def _run(inputs: StudyInputs, config: IndicatorsConfig, report: Progress) -> xr.
     started = time.perf_counter()
     data.update(_adequacy(rs, seeds, config))
     mc_s = time.perf_counter() - started
+    reservoirs, reservoir_coords = _reservoirs(rs)
+    data.update(reservoirs)
+    extra_coords.update(reservoir_coords)
     report("dependence and economics", 0.85)
     data.update(_dependence(rs, seeds))
     data.update(_economics(rs, seeds, config, security))
     s = rs.seasonal
     attrs: dict[str, object] = {f"absent_{k}": v for k, v in rs.absent.items()}
+    if "af_demand_mw" not in rs.profiles.data_vars:
+        attrs["absent_afghan_balance"] = "the profiles carry no Afghan supply balance (af_*)"
     attrs.update(
         {
             "mc_years": config.mc_years,

@@ -27,7 +27,7 @@ TABLES: Final = (
     "revenue",
 )
 """Tables of the indicators study, written as ``indicators_<name>.csv``."""
-HVDC_SEGMENTS: Final = ("rectifier", "dc_line", "inverters")
+HVDC_SEGMENTS: Final = ("sending_station", "dc_line", "receiving_stations")
 
 
 def _has(ds: xr.Dataset, name: str) -> bool:
@@ -60,7 +60,7 @@ def _delivery_rows(ds: xr.Dataset) -> list[dict[str, object]]:
     loss = ds["loss_gwh"].sum("month")
     basis = ds["loss_basis_gwh"].sum("month")
     hvdc_loss = float(loss.sel(segment=list(HVDC_SEGMENTS)).sum())
-    hvdc_sent = float(basis.sel(segment="rectifier"))
+    hvdc_sent = float(basis.sel(segment="sending_station"))
     ac = [str(s) for s in ds.segment.values if str(s).startswith("ac_")]
     return [
         _row("delivered_pk_gwh", _f(d.sel(offtaker="PK")), "GWh", "energy delivered to Pakistan"),
@@ -258,6 +258,24 @@ def _adequacy_rows(ds: xr.Dataset) -> list[dict[str, object]]:
                 f"coefficient of variation of the EENS estimate in {z}",
             ),
         ]
+    if _has(ds, "reservoir_min_volume_bcm"):
+        for r in ds.reservoir.values:
+            rows.append(
+                _row(
+                    f"reservoir_min_volume_{str(r).lower()}_bcm",
+                    _f(ds["reservoir_min_volume_bcm"].sel(reservoir=r)),
+                    "1e9 m3",
+                    f"lowest end-of-month volume of {r}",
+                )
+            )
+        rows.append(
+            _row(
+                "reservoir_dead_storage_months",
+                float(ds["reservoir_dead_storage_months"].sum()),
+                "1",
+                "reservoir-months ending at dead storage",
+            )
+        )
     rows.append(
         _row(
             "mc_system_lole_h",
@@ -282,28 +300,43 @@ def _dependence_rows(ds: xr.Dataset) -> list[dict[str, object]]:
                     f"import dependence of {c}, {period} (imports - exports over demand)",
                 )
             )
-    af_dep = ds["afghan_import_dependence_percent"]
-    hhi = ds["afghan_corridor_hhi"]
     kg_note = "" if _has(ds, "kg_export_via_datka_sughd_percent") else _missing(ds, "contingency")
-    rows += [
-        _row(
+    af_note = "" if _has(ds, "afghan_unserved_gwh") else str(ds.attrs.get("absent_afghan_balance"))
+    for name, case, unit, label in (
+        (
             "afghan_import_dependence_without_casa_percent",
-            _f(af_dep.sel(afghan_case="without_casa")),
+            "without_casa",
             "%",
-            "Afghan import dependence without CASA (seeded context)",
+            "share of Afghan consumption imported without CASA",
         ),
-        _row(
+        (
+            "afghan_unserved_without_casa_gwh",
+            "without_casa",
+            "GWh",
+            "Afghan demand not served without CASA",
+        ),
+        ("afghan_unserved_with_casa_gwh", "with_casa", "GWh", "Afghan demand not served with CASA"),
+        (
             "afghan_corridor_hhi_without_casa",
-            _f(hhi.sel(afghan_case="without_casa")),
+            "without_casa",
             "1",
             "concentration (HHI) of Afghan import corridors without CASA",
         ),
-        _row(
+        (
             "afghan_corridor_hhi_with_casa",
-            _f(hhi.sel(afghan_case="with_casa")),
+            "with_casa",
             "1",
             "concentration (HHI) of Afghan import corridors with CASA",
         ),
+    ):
+        var = {
+            "%": "afghan_import_dependence_percent",
+            "GWh": "afghan_unserved_gwh",
+            "1": "afghan_corridor_hhi",
+        }[unit]
+        value = _f(ds[var].sel(afghan_case=case)) if not af_note else float("nan")
+        rows.append(_row(name, value, unit, label, af_note))
+    rows += [
         _row(
             "casa_supplier_hhi",
             _f(ds["casa_supplier_hhi"]),
@@ -562,8 +595,9 @@ def headline(ds: xr.Dataset) -> tuple[str, ...]:
     worst = k.loc[k.indicator == "worst_contingency_expected_mwh", "label"].iloc[0]
     worst_name = str(worst).rsplit(" ", 1)[-1] if "worst contingency" in str(worst) else "n/a"
     lole = ", ".join(
-        f"{z} {_n(v(f'mc_lole_{z.lower()}_h'))} h/yr and {_n(v(f'mc_eens_{z.lower()}_gwh'))} GWh/yr"
-        f" (CV {_n(v(f'mc_eens_cv_{z.lower()}_percent'), '.1f')} %)"
+        f"{z} {_n(v(f'mc_lole_{z.lower()}_h'))} h/yr and "
+        f"{_n(v(f'mc_eens_{z.lower()}_gwh'), '.1f')} GWh/yr "
+        f"(CV {_n(v(f'mc_eens_cv_{z.lower()}_percent'), '.1f')} %)"
         for z in zones
     )
     dep = ", ".join(
@@ -596,8 +630,10 @@ def headline(ds: xr.Dataset) -> tuple[str, ...]:
         f"7. Unserved at home (deterministic): {_n(v('unserved_gwh'))} GWh in "
         f"{_n(lol)} hours, {_n(v('unserved_winter_gwh'))} GWh of it October-March.",
         f"8. With forced outages (Monte Carlo, {int(ds.sizes['mc_year'])} years): {lole}.",
-        f"9. Winter import dependence: {dep}; Afghanistan "
-        f"{_n(v('import_dependence_af_annual_percent'), '.0f')} % with CASA; "
+        f"9. Winter import dependence: {dep}; Afghanistan imports "
+        f"{_n(v('import_dependence_af_annual_percent'), '.0f')} % of what it consumes, its "
+        f"unserved demand {_n(v('afghan_unserved_without_casa_gwh'))} GWh without CASA and "
+        f"{_n(v('afghan_unserved_with_casa_gwh'))} GWh with it; "
         f"{_n(v('pk_supply_via_afghanistan_percent'), '.0f')} % of Pakistan's CASA supply "
         f"crosses Afghanistan.",
         f"10. Revenue {_n(v('revenue_total_musd'), '.0f')} million USD, of which "

@@ -14,6 +14,7 @@ records the scenario it ran (:meth:`Scenario.attrs`).
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ import xarray as xr
 from casa1000.errors import InputError
 from casa1000.grid.overrides import load_params, parse_set_options, read_scenario
 from casa1000.grid.params import Contract, GridParams
-from casa1000.profiles.config import Hydrology, ProfileConfig
+from casa1000.profiles.config import ProfileConfig
 from casa1000.profiles.seed_tables import ContractSeed, ProfileSeeds, load_profile_seeds
 from casa1000.studies.spine.provenance import hash_dataset, params_hash
 
@@ -163,8 +164,11 @@ class Scenario:
             )
         try:
             recorded = json.loads(source)
-            hydrology = Hydrology.parse(recorded.pop("hydrology", "normal"), where=where)
-            config = ProfileConfig(hydrology=hydrology, **recorded)
+            # enum settings are recorded by value: turn them back into their members
+            for f in dataclasses.fields(ProfileConfig):
+                if isinstance(f.default, enum.Enum) and f.name in recorded:
+                    recorded[f.name] = type(f.default)(recorded[f.name])
+            config = ProfileConfig(**recorded)
         except (ValueError, TypeError):
             raise InputError(where, "profile_source", source, "recorded profile settings") from None
         return cls(name=name, variant=variant, sets=sets, profile_config=config)

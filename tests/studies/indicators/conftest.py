@@ -94,6 +94,7 @@ def make_profiles(as_built: GridParams) -> Callable[..., xr.Dataset]:
         demand: Mapping[str, object] | None = None,
         available: Mapping[str, object] | None = None,
         contract: Mapping[str, object] | None = None,
+        afghan: tuple[object, Mapping[str, object]] | None = None,
         times: pd.DatetimeIndex = TIMES,
     ) -> xr.Dataset:
         n = len(times)
@@ -108,7 +109,7 @@ def make_profiles(as_built: GridParams) -> Callable[..., xr.Dataset]:
         c = np.zeros((n, 2))
         for o, v in (contract or {}).items():
             c[:, ["PK", "AF"].index(o)] = v
-        return xr.Dataset(
+        ds = xr.Dataset(
             {
                 "demand_mw": (("time", "zone"), d),
                 "available_mw": (("time", "plant"), a),
@@ -116,6 +117,17 @@ def make_profiles(as_built: GridParams) -> Callable[..., xr.Dataset]:
             },
             coords={"time": times, "zone": zones, "plant": plants, "offtaker": ["PK", "AF"]},
         )
+        if afghan is not None:  # the Afghan balance: demand and what each source can give
+            from casa1000.profiles.afghan_balance import SOURCES
+
+            af_demand, af_available = afghan
+            av = np.zeros((n, len(SOURCES)))
+            for source, v in af_available.items():
+                av[:, SOURCES.index(source)] = v
+            ds["af_demand_mw"] = ("time", np.broadcast_to(np.asarray(af_demand, float), (n,)))
+            ds["af_available_mw"] = (("time", "af_source"), av)
+            ds = ds.assign_coords(af_source=list(SOURCES))
+        return ds
 
     return make
 

@@ -87,7 +87,13 @@ def test_losses_by_segment_against_the_power_entering_it(
 ) -> None:
     loss_mw, basis_mw = delivery.losses_mw(hours, as_built)
     loss, basis = loss_mw.sum("time"), basis_mw.sum("time")
-    assert list(loss.segment.values) == ["ac_caps", "ac_pk", "rectifier", "dc_line", "inverters"]
+    assert list(loss.segment.values) == [
+        "ac_caps",
+        "ac_pk",
+        "sending_station",
+        "dc_line",
+        "receiving_stations",
+    ]
     expected_loss = [60.0, 6.0, 13.0, 45.0, 11.0]
     # CAPS: plants plus positive external infeed; PK: what the inverter delivers into it;
     # HVDC: power at the rectifier AC bus, then the DC power out of it, then what arrives
@@ -127,3 +133,24 @@ def test_no_export_gives_no_fulfilment_and_zero_utilisation(
     assert delivery.hvdc_utilisation_percent(ds, 1300.0) == 0.0
     season = profiles.contract_mw.sum("offtaker") > 0
     assert np.isnan(delivery.hvdc_utilisation_percent(ds, 1300.0, season))
+
+
+def test_reverse_flow_swaps_the_sending_station(
+    make_seasonal: Callable[..., xr.Dataset], as_built: GridParams
+) -> None:
+    # Pakistan sends 500 MW to Tajikistan: Nowshera draws, Sangtuda delivers
+    ds = make_seasonal(
+        {
+            "converter_p_mw": [[-489.0, 500.0]] * 4,
+            "converter_loss_mw": [[3.5, 3.6]] * 4,
+            "hvdc_line_loss_mw": [3.66] * 4,
+        }
+    )
+    loss_mw, basis_mw = delivery.losses_mw(ds, as_built)
+    hour = basis_mw.isel(time=0)
+    assert hour.sel(segment="sending_station") == pytest.approx(500.0)
+    assert hour.sel(segment="dc_line") == pytest.approx(496.4)
+    assert hour.sel(segment="receiving_stations") == pytest.approx(492.74)
+    assert hour.sel(segment="ac_caps") == pytest.approx(489.0)  # delivered into Tajikistan
+    assert loss_mw.isel(time=0).sel(segment="sending_station") == pytest.approx(3.6)
+    assert delivery.hvdc_utilisation_percent(ds, 1300.0) == pytest.approx(100 * 500 / 1300)

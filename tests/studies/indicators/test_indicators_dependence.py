@@ -14,15 +14,8 @@ from casa1000.studies.indicators import dependence as dep
 from casa1000.studies.indicators import economics as eco
 from casa1000.studies.indicators.seed_tables import load_indicator_seeds, read_tariffs
 
-CONTEXT = {
-    "af_imports_twh": 8.76 * 0.5,
-    "af_import_dependence": 0.5,
-    "af_import_share_uz": 0.5,
-    "af_import_share_tj": 0.5,
-    "af_import_share_tm": 0.0,
-    "af_import_share_ir": 0.0,
-}
-"""Afghanistan consuming 8.76 TWh/yr (1,000 MW on average), half of it imported."""
+AFGHAN = (1000.0, {"DOMESTIC": 200.0, "UZ": 500.0, "TJ": 500.0})
+"""Afghanistan needing 1,000 MW: 200 MW of its own, 500 MW each from Uzbekistan and Tajikistan."""
 
 
 def test_shannon_wiener_and_hhi_by_hand() -> None:
@@ -43,11 +36,14 @@ def flows(
         {
             "import_mw": [[500.0, 0.0], [300.0, 0.0], [0.0, 0.0], [100.0, 0.0]],
             "export_sent_mw": [0.0, 0.0, 1000.0, 1000.0],
-            "delivered_mw": [[0, 0], [0, 0], [700, 250], [700, 250]],
+            "delivered_mw": [[0, 0], [0, 0], [700, 300], [700, 300]],
+            "converter_p_mw": [[0, 0], [0, 0], [720, -700], [720, -700]],
         }
     )
-    profiles = make_profiles(demand={"KG": 1000.0, "TJ": [2000.0, 2000.0, 0.0, 0.0], "PK": 14000.0})
-    return dep.country_flows_mw(seasonal, profiles, CONTEXT, dep.supplier_shares(as_built))
+    profiles = make_profiles(
+        demand={"KG": 1000.0, "TJ": [2000.0, 2000.0, 0.0, 0.0], "PK": 14000.0}, afghan=AFGHAN
+    )
+    return dep.country_flows_mw(seasonal, profiles, as_built, dep.supplier_shares(as_built))
 
 
 def test_import_dependence_by_period_and_country(
@@ -64,10 +60,23 @@ def test_import_dependence_by_period_and_country(
     assert tj.sel(period="annual") == pytest.approx(-100 * 1400 / 4000)
     assert math.isnan(float(tj.sel(period="summer")))
     assert idp.sel(country="PK", period="annual") == pytest.approx(100 * 1400 / 56000)
-    # Afghanistan: half of 1,000 MW imported, plus the CASA 250 MW in July
-    af = idp.sel(country="AF")
-    assert af.sel(period="winter") == pytest.approx(50.0)
-    assert af.sel(period="summer") == pytest.approx(100 * (1000 + 500) / (2000 + 500))
+    # Afghanistan imports 800 of the 1,000 MW it consumes, with or without CASA
+    assert idp.sel(country="AF").values.tolist() == pytest.approx([80.0, 80.0, 80.0])
+
+
+def test_reverse_flow_is_an_import_of_tajikistan_and_an_export_of_pakistan(
+    make_seasonal: Callable[..., xr.Dataset],
+    make_profiles: Callable[..., xr.Dataset],
+    as_built: GridParams,
+) -> None:
+    seasonal = make_seasonal({"converter_p_mw": [[-489.0, 500.0]] * 4})
+    profiles = make_profiles(demand={"KG": 1000.0, "TJ": 2000.0, "PK": 10000.0})
+    imports, exports, _ = dep.country_flows_mw(
+        seasonal, profiles, as_built, dep.supplier_shares(as_built)
+    )
+    assert imports.sel(country="TJ").values.tolist() == [489.0] * 4
+    assert exports.sel(country="PK").values.tolist() == [500.0] * 4
+    assert np.isnan(imports.sel(country="AF").values).all()  # no Afghan balance here
 
 
 def test_hourly_import_share_and_its_statistics(
@@ -102,16 +111,30 @@ def test_supply_mix_diversity(
 
 
 def test_afghan_corridors_as_built_and_as_designed(
-    as_built: GridParams, design_2014: GridParams
+    as_built: GridParams, design_2014: GridParams, make_profiles: Callable[..., xr.Dataset]
 ) -> None:
-    built = dep.afghan_import_corridors_gwh(100.0, 8760, CONTEXT, as_built)
-    design = dep.afghan_import_corridors_gwh(100.0, 8760, CONTEXT, design_2014)
-    assert built["without_casa"] == pytest.approx({"uz": 2190.0, "tj": 2190.0, "tm": 0, "ir": 0})
-    assert built["with_casa"]["tj"] == pytest.approx(2290.0)  # over the same 220 kV corridor
-    assert design["with_casa"]["casa_hvdc"] == pytest.approx(100.0)  # a corridor of its own
-    assert dep.herfindahl_hirschman(list(design["with_casa"].values())) < dep.herfindahl_hirschman(
-        list(built["with_casa"].values())
+    profiles = make_profiles(afghan=AFGHAN)
+    casa = xr.DataArray([0.0, 0.0, 300.0, 300.0], dims="time", coords={"time": profiles.time})
+    built = dep.afghan_corridors_gwh(profiles, casa, as_built)
+    design = dep.afghan_corridors_gwh(profiles, casa, design_2014)
+    assert built is not None and design is not None
+    # without CASA the neighbours share the 800 MW; with it they give 250 MW each in July
+    assert built["without_casa"] == pytest.approx(
+        {"UZ": 1.6, "TJ": 1.6, "TM": 0.0, "IR": 0.0, "domestic": 0.8, "unserved": 0.0}
     )
+    assert built["with_casa"]["UZ"] == pytest.approx(1.3)
+    assert built["with_casa"]["TJ"] == pytest.approx(1.9)  # over the same 220 kV corridor
+    assert design["with_casa"]["CASA_HVDC"] == pytest.approx(0.6)  # a corridor of its own
+    hhi = [dep.herfindahl_hirschman(dep.corridor_shares(c["with_casa"])) for c in (built, design)]
+    assert hhi == pytest.approx(
+        [1e4 * (0.40625**2 + 0.59375**2), 1e4 * (2 * 0.40625**2 + 0.1875**2)]
+    )
+    short = make_profiles(afghan=(1000.0, {"DOMESTIC": 200.0, "UZ": 300.0}))
+    lean = dep.afghan_corridors_gwh(short, casa, as_built)
+    assert lean is not None
+    assert lean["without_casa"]["unserved"] == pytest.approx(2.0)  # 500 MW short for 4 h
+    assert lean["with_casa"]["unserved"] == pytest.approx(1.4)  # CASA fills 300 MW in July
+    assert dep.afghan_corridors_gwh(make_profiles(), casa, as_built) is None
 
 
 def test_transit_exposure(

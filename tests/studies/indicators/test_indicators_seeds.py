@@ -20,13 +20,7 @@ from casa1000.studies.indicators.seed_tables import (
 )
 from casa1000.studies.spine.scenario import StudyInputs
 
-FILES = (
-    "tariffs.csv",
-    "outage_rates.csv",
-    "emission_factors.csv",
-    "hvdc_route.csv",
-    "energy_context.csv",
-)
+FILES = ("tariffs.csv", "outage_rates.csv", "emission_factors.csv", "hvdc_route.csv")
 
 
 @pytest.mark.parametrize("name", FILES)
