@@ -172,9 +172,11 @@ def make_transfer() -> Callable[..., xr.Dataset]:
 
 @pytest.fixture(scope="session")
 def real_inputs(as_built: GridParams, profiles_2027: xr.Dataset) -> StudyInputs:
-    """The reference year's profiles on two days (15 January, 1 July) with all three results."""
-    days = profiles_2027.time.dt.strftime("%m-%d").isin(["01-15", "07-01"])
-    hours = profiles_2027.sel(time=days)
+    """The reference year's profiles on 12 hours (15 January night, 1 July afternoon), with
+    all three results."""
+    stamp = profiles_2027.time.dt.strftime("%m-%d %H")
+    picked = [f"01-15 {h:02d}" for h in range(6)] + [f"07-01 {h:02d}" for h in range(12, 18)]
+    hours = profiles_2027.sel(time=stamp.isin(picked))
     inputs = StudyInputs(scenario=Scenario.given(as_built), params=as_built, profiles=hours)
     results: dict[str, xr.Dataset] = {}
     for spec, config in (
