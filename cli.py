@@ -894,7 +894,7 @@ def study_indicators(
     ] = None,
     years: Annotated[
         int, typer.Option("--years", help="Years of the adequacy Monte Carlo (1-100000).")
-    ] = 200,
+    ] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo.")] = 0,
     emission_factor: Annotated[
         float | None,

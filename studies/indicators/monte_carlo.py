@@ -470,6 +470,24 @@ def _block(system: AdequacySystem, rng: np.random.Generator, years: int) -> tupl
     )
 
 
+def without_outages(system: AdequacySystem) -> AdequacySystem:
+    """Return the same balance with components that never fail (the deterministic home balance)."""
+    never = Component(count=1, mttf_h=math.inf, mttr_h=1.0)
+    return AdequacySystem(
+        zones=system.zones,
+        demand_mw=system.demand_mw,
+        available_mw=system.available_mw,
+        plant_zone=system.plant_zone,
+        units=tuple(Component(count=u.count, mttf_h=math.inf, mttr_h=1.0) for u in system.units),
+        unit_mw=system.unit_mw,
+        tie_zone=system.tie_zone,
+        ties=tuple(never for _ in system.ties),
+        tie_rating_mw=system.tie_rating_mw,
+        max_import_mw=system.max_import_mw,
+        month=system.month,
+    )
+
+
 def simulate(system: AdequacySystem, *, years: int, seed: int) -> MonteCarloResult:
     """Run the Monte Carlo over ``years`` simulated years.
 

@@ -135,11 +135,17 @@ SCHEMA = DatasetSchema(
             CT, "MWh", "expected export not delivered (probability x energy at risk)"
         ),
         # adequacy at home
-        "unserved_gwh": _v(MZ, "GWh", "unserved energy (deterministic dispatch)"),
+        "unserved_gwh": _v(MZ, "GWh", "unserved energy of the seasonal dispatch (export firm)"),
         "loss_of_load_h": _v(MZ, "h", "hours with unserved demand"),
         "import_gwh": _v(MZ, "GWh", "energy imported over the CAPS equivalent"),
         "import_need_gwh": _v(MZ, "GWh", "demand the zone's plants could not cover"),
         "reserve_margin_percent": _v(MZ, "%", "reserve margin at the month's peak hour"),
+        "home_unserved_gwh": _v(
+            MZ, "GWh", "unserved energy with the export interruptible, no forced outages"
+        ),
+        "home_loss_of_load_h": _v(
+            MZ, "h", "hours with unserved demand, export interruptible, no forced outages"
+        ),
         "mc_lole_h": _v(("zone",), "h", "loss-of-load expectation per year (Monte Carlo)"),
         "mc_eens_mwh": _v(("zone",), "MWh", "expected energy not served per year (Monte Carlo)"),
         "mc_eens_cv": _v(("zone",), "1", "coefficient of variation of the EENS estimate"),

@@ -59,7 +59,7 @@ class IndicatorsConfig:
         An outage-rate table instead of ``seeds/outage_rates.csv``.
     """
 
-    mc_years: int = 200
+    mc_years: int = 1000
     mc_seed: int = 0
     marginal_emission_factor_t_per_mwh: float | None = None
     marginal_efficiency: float | None = None
@@ -192,6 +192,7 @@ def _adequacy(rs: ResultSet, seeds: IndicatorSeeds, config: IndicatorsConfig) ->
     zones = [str(z) for z in s.zone.values]
     system = monte_carlo.adequacy_system(rs.profiles, rs.params, seeds, zones)
     mc = monte_carlo.simulate(system, years=config.mc_years, seed=config.mc_seed)
+    home = monte_carlo.simulate(monte_carlo.without_outages(system), years=1, seed=0)
     month_index = [mc.months.index(m) for m in months]
     return {
         "unserved_gwh": adequacy.unserved_gwh(s, months).values,
@@ -201,6 +202,8 @@ def _adequacy(rs: ResultSet, seeds: IndicatorSeeds, config: IndicatorsConfig) ->
         "reserve_margin_percent": adequacy.reserve_margin_percent(
             rs.profiles, rs.params, zones, months
         ).values,
+        "home_unserved_gwh": home.ens_month_mwh[month_index] / 1000.0,
+        "home_loss_of_load_h": home.lol_month_h[month_index],
         "mc_lole_h": mc.lole_h(),
         "mc_eens_mwh": mc.eens_mwh(),
         "mc_eens_cv": mc.eens_cv(),

@@ -209,7 +209,28 @@ def _adequacy_rows(ds: xr.Dataset) -> list[dict[str, object]]:
     unserved = ds["unserved_gwh"]
     winter = unserved.sel(month=[m for m in ds.month.values if m in (10, 11, 12, 1, 2, 3)])
     rows.append(
-        _row("unserved_gwh", float(unserved.sum()), "GWh", "unserved demand at home (all zones)")
+        _row(
+            "unserved_gwh",
+            float(unserved.sum()),
+            "GWh",
+            "unserved demand at home, export served first (seasonal dispatch)",
+        )
+    )
+    rows.append(
+        _row(
+            "home_unserved_gwh",
+            float(ds["home_unserved_gwh"].sum()),
+            "GWh",
+            "unserved demand at home if the export gives way (no forced outages)",
+        )
+    )
+    rows.append(
+        _row(
+            "home_loss_of_load_h",
+            float(ds["home_loss_of_load_h"].sum("month").max()),
+            "h",
+            "hours with unserved demand in the worst zone if the export gives way",
+        )
     )
     rows.append(
         _row(
@@ -497,6 +518,8 @@ def adequacy_table(ds: xr.Dataset) -> pd.DataFrame:
                 "unserved_gwh": float(ds["unserved_gwh"].sel(zone=z).sum()),
                 "unserved_winter_gwh": float(ds["unserved_gwh"].sel(zone=z, month=winter).sum()),
                 "loss_of_load_h": float(ds["loss_of_load_h"].sel(zone=z).sum()),
+                "home_unserved_gwh": float(ds["home_unserved_gwh"].sel(zone=z).sum()),
+                "home_loss_of_load_h": float(ds["home_loss_of_load_h"].sel(zone=z).sum()),
                 "import_need_gwh": float(ds["import_need_gwh"].sel(zone=z).sum()),
                 "reserve_margin_min_percent": float(ds["reserve_margin_percent"].sel(zone=z).min()),
                 "mc_lole_h": _f(ds["mc_lole_h"].sel(zone=z)),
@@ -627,8 +650,10 @@ def headline(ds: xr.Dataset) -> tuple[str, ...]:
         f"6. Worst outage by expected export not delivered: {worst_name}, "
         f"{_n(v('worst_contingency_expected_mwh'))} MWh over the hours studied (all "
         f"outages {_n(v('expected_not_delivered_mwh'))} MWh).",
-        f"7. Unserved at home (deterministic): {_n(v('unserved_gwh'))} GWh in "
-        f"{_n(lol)} hours, {_n(v('unserved_winter_gwh'))} GWh of it October-March.",
+        f"7. Unserved at home: {_n(v('unserved_gwh'), '.1f')} GWh in {_n(lol)} hours with the "
+        f"export served first ({_n(v('unserved_winter_gwh'), '.1f')} GWh of it October-March); "
+        f"{_n(v('home_unserved_gwh'), '.1f')} GWh in {_n(v('home_loss_of_load_h'))} hours if "
+        f"the export gives way.",
         f"8. With forced outages (Monte Carlo, {int(ds.sizes['mc_year'])} years): {lole}.",
         f"9. Winter import dependence: {dep}; Afghanistan imports "
         f"{_n(v('import_dependence_af_annual_percent'), '.0f')} % of what it consumes, its "
