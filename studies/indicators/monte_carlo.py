@@ -182,9 +182,7 @@ def adequacy_system(
                 rating = math.sqrt(3.0) * bus_kv[near] * max_i_ka
                 for _ in range(circuits):
                     tie_zone.append(zone_index[str(bus_zone[near])])
-                    ties.append(
-                        _component(line_rate.frequency(length_km), line_rate.duration_h, 1)
-                    )
+                    ties.append(_component(line_rate.frequency(length_km), line_rate.duration_h, 1))
                     ratings.append(rating)
     supplier = params.supplier_external
     demand = profiles["demand_mw"].sel(zone=zones).transpose("zone", "time").values

@@ -102,7 +102,6 @@ def test_without_outages_the_monte_carlo_is_the_dispatch(
 ) -> None:
     from casa1000.studies.seasonal import run_seasonal
 
-
     dispatch = run_seasonal(as_built, winter)  # January: no export, the same balance
     system = mc.adequacy_system(
         winter, as_built, load_indicator_seeds(), ["KG", "TJ"], dispatch.loss_cover_mw
