@@ -778,10 +778,10 @@ def _run_study(
     if not 1 <= top <= 1000:
         raise InputError("--top", "top", top, "1 to 1000 rows")
     spec = study_spec(name)
-    ensure_writable(out)
     with _progress(f"{name} study") as progress:
         progress("inputs", 0.0)
-        inputs = scenario.load()
+        inputs = scenario.load()  # bad input is refused before the output folder is made
+        ensure_writable(out)
         result = execute(spec, inputs, config, progress=progress)
     written = write_result(spec, result, out)
     files = [written.data, *written.tables.values(), written.manifest]
