@@ -73,8 +73,16 @@ def test_scenario_file_layers_under_set(tmp_path: Path) -> None:
         ({"hvdc.rating_mw": "lots"}, "hvdc.rating_mw", "a number"),
         ({"line.DATKA_SUGHD.circuits": "1.5"}, "line.DATKA_SUGHD.circuits", "a whole number"),
         ({"line.DATKA_SUGHD.in_service": "maybe"}, "line.DATKA_SUGHD.in_service", "true or false"),
-        ({"line.DATKA_SUGHD.length_km": "-5"}, "line.DATKA_SUGHD.length_km", "a length in (0, 3000] km"),
-        ({"line.DATKA_SUGHD.length_km": "0"}, "line.DATKA_SUGHD.length_km", "a length in (0, 3000] km"),
+        (
+            {"line.DATKA_SUGHD.length_km": "-5"},
+            "line.DATKA_SUGHD.length_km",
+            "a length in (0, 3000] km",
+        ),
+        (
+            {"line.DATKA_SUGHD.length_km": "0"},
+            "line.DATKA_SUGHD.length_km",
+            "a length in (0, 3000] km",
+        ),
         ({"line.DATKA_SUGHD.to_bus": "NOWHERE"}, "line.DATKA_SUGHD.to_bus", "an existing bus id"),
         ({"hvdc.poles": "3"}, "hvdc.poles", "1 or 2 poles"),
     ],
