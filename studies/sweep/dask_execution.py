@@ -5,8 +5,10 @@
 * ``synchronous`` -- one task after another in this process (Dask's
   synchronous scheduler); the easiest to debug;
 * ``threads`` -- Dask's threaded scheduler in this process (``workers``
-  threads); the solvers hold the GIL for part of each task, so this gains less
-  than processes;
+  threads); the solvers hold the GIL for much of each task, so this gains less
+  than processes, and the warning filters the network libraries set are
+  process-wide, so a warning one thread silences may reach another (printed,
+  not a failure, unless warnings are turned into errors);
 * ``local`` (default) -- a :class:`distributed.LocalCluster` of ``workers``
   single-threaded worker processes, started and stopped with the sweep;
 * ``tcp://HOST:PORT`` (any scheduler address) -- an existing cluster; for
@@ -41,6 +43,9 @@ log = logging.getLogger("casa1000")
 
 LOCAL_SCHEDULERS = ("synchronous", "threads", "local")
 """Scheduler names that start nothing outside this machine."""
+
+CONNECT_TIMEOUT = "20s"
+"""How long to try reaching an existing scheduler."""
 
 SCHEDULER_HELP = "synchronous, threads, local, or a scheduler address such as tcp://host:8786"
 
@@ -185,7 +190,7 @@ def dask_session(
                 n_workers=workers,
                 threads_per_worker=1,
                 processes=processes,
-                dashboard_address=None,
+                dashboard_address="127.0.0.1:0",  # a free port, never 8787 (taken by others)
                 silence_logs=logging.ERROR,
             ) as cluster,
             distributed.Client(cluster) as client,
@@ -201,7 +206,7 @@ def dask_session(
     if "://" not in scheduler:
         raise InputError("--scheduler", "scheduler", scheduler, SCHEDULER_HELP)
     try:
-        client = distributed.Client(scheduler, timeout="20s")
+        client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as exc:
         raise InputError(
             "--scheduler", "scheduler", scheduler, f"a reachable Dask scheduler ({exc})"
