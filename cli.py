@@ -71,12 +71,13 @@ class _OneLineErrors(TyperGroup):
             typer.echo("aborted", err=True)
             sys.exit(130)
         except BrokenPipeError:
-            # the reader of stdout went away (``| head``): results are already written
+            # the reader of stdout went away (``| head``): results are already written;
+            # exit as a process ended by SIGPIPE would, so a pipeline with pipefail notices
             with contextlib.suppress(OSError):
                 sys.stdout = open(  # noqa: SIM115 - stays open until exit
                     "/dev/null", "w", encoding="utf-8"
                 )
-            sys.exit(0)
+            sys.exit(141)
         if standalone_mode:
             sys.exit(code if isinstance(code, int) else 0)
         return code
@@ -121,6 +122,11 @@ app.add_typer(study_app, name="study")
 # (end of dashboard sub-apps)
 
 # --- sub-apps: regression suite (issue 12); add below this line ---
+regress_app = _typer(
+    "Regression suite: named reference studies compared with stored baselines "
+    "(exit 0 pass, 1 regression, 2 bad input or baseline)."
+)
+app.add_typer(regress_app, name="regress")
 
 # (end of regression sub-apps)
 
@@ -876,6 +882,150 @@ def study_benchmark(
 
 
 # --- regression commands (issue 12); add below this line ---
+SuiteArg = Annotated[
+    Path | None,
+    typer.Option("--suite", help="Suite file (TOML); default: the built-in suite."),
+]
+OnlyArg = Annotated[
+    list[str] | None,
+    typer.Option("--only", metavar="NAME", help="Run only this entry (repeatable)."),
+]
+
+
+def _regress_frame(frame: pd.DataFrame, fmt: OutputFormat) -> pd.DataFrame:
+    """Numbers as 6 significant digits on screen (the rows mix MW, GWh and pu)."""
+    if fmt is not OutputFormat.TABLE:
+        return frame
+    shown = frame.copy()
+    for col in shown.columns:
+        if shown[col].dtype.kind == "f":
+            shown[col] = [("-" if v != v else f"{v:.6g}") for v in shown[col]]
+    return shown
+
+
+@regress_app.command("run")
+@user_errors
+def regress_run(
+    suite: SuiteArg = None,
+    only: OnlyArg = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder of the JUnit XML, HTML report and CSV table.")
+    ] = Path("casa1000-results/regression"),
+    keep_results: Annotated[
+        bool,
+        typer.Option("--keep-results", help="Also write each entry's full result under --out."),
+    ] = False,
+    all_series: Annotated[
+        bool, typer.Option("--all-series", help="Plot every series, not only the failing ones.")
+    ] = False,
+    fmt: FormatArg = OutputFormat.TABLE,
+) -> None:
+    """Run the suite and compare with its baselines.
+
+    Exit code 0 when every check passes, 1 on a regression (a check beyond its
+    tolerance, or a study that fails), 2 on bad input -- including a missing,
+    corrupt or out-of-date baseline: the gate cannot judge, and the fix is
+    ``casa1000 regress update --only NAME --reason "..."``.
+    """
+    from casa1000.dashboards.regression_report import write_regression_report
+    from casa1000.studies.regression.gate import run_suite
+    from casa1000.studies.regression.junit import write_junit
+    from casa1000.studies.regression.suite import read_suite
+    from casa1000.studies.spine.results_io import ensure_writable, write_table
+    from casa1000.studies.spine.study import StudySummary
+
+    spec = read_suite(suite)
+    ensure_writable(out)
+    with _progress("regression suite") as progress:
+        report = run_suite(
+            spec,
+            only or (),
+            progress=progress,
+            results_dir=out / "results" if keep_results else None,
+        )
+    table = report.table()
+    files = [
+        write_junit(report, out / "regression.xml"),
+        write_regression_report(report, out / "regression.html", all_series=all_series),
+        write_table(table, out / "regression_checks.csv", index=False),
+    ]
+    log.info("wrote %s", ", ".join(str(p) for p in files))
+    summary = StudySummary(
+        headline=report.headline(), tables={"checks": _regress_frame(table, fmt)}
+    )
+    _emit(summary, fmt, files)
+    if report.exit_code:
+        raise typer.Exit(code=report.exit_code)
+
+
+@regress_app.command("update")
+@user_errors
+def regress_update(
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why the baselines move (goes in the changelog).")
+    ],
+    suite: SuiteArg = None,
+    only: OnlyArg = None,
+    fmt: FormatArg = OutputFormat.TABLE,
+) -> None:
+    """Re-baseline (all entries, or --only some) and record what moved and why.
+
+    The changelog beside the baselines gets the reason, the code version
+    (package and git commit) and the data version (seed hashes), and per entry
+    the values that moved, old -> new.  Nothing is written unless every entry
+    ran (exit code 1 otherwise).
+    """
+    from casa1000.studies.regression.gate import update_suite
+    from casa1000.studies.regression.suite import read_suite
+    from casa1000.studies.spine.study import StudySummary
+
+    spec = read_suite(suite)
+    with _progress("regression update") as progress:
+        report = update_suite(spec, reason=reason, only=only or (), progress=progress)
+    if report.failed:
+        for name, why in report.failed.items():
+            typer.echo(f"error: entry {name} failed, nothing written: {why}", err=True)
+        raise typer.Exit(code=1)
+    files = [*report.written, *([report.changelog] if report.changelog else [])]
+    log.info("wrote %d baselines and %s", len(report.written), report.changelog)
+    moved = sum(len(c.values) for c in report.changes)
+    headline = (
+        f"re-baselined {len(report.written)} entries of {spec.name} in "
+        f"{report.wall_time_s:.1f} s: {moved} values moved; "
+        + ", ".join(f"{c.entry} {c.status}" for c in report.changes),
+    )
+    summary = StudySummary(
+        headline=headline, tables={"changes": _regress_frame(report.table(), fmt)}
+    )
+    _emit(summary, fmt, files)
+
+
+@regress_app.command("list")
+@user_errors
+def regress_list(suite: SuiteArg = None, fmt: FormatArg = OutputFormat.TABLE) -> None:
+    """List the entries of the suite: study, scenario, what they compare."""
+    import pandas as pd
+
+    from casa1000.studies.regression.suite import read_suite
+    from casa1000.studies.spine.study import StudySummary
+
+    spec = read_suite(suite)
+    rows = [
+        {
+            "entry": e.name,
+            "study": e.study,
+            "metrics": len(e.metrics),
+            "series": len(e.series),
+            "title": e.title,
+        }
+        for e in spec.entries
+    ]
+    summary = StudySummary(
+        headline=(f"suite {spec.name} ({spec.path}): {len(rows)} entries",),
+        tables={"entries": pd.DataFrame(rows).set_index("entry")},
+    )
+    _emit(summary, fmt, [])
+
 
 # (end of regression commands)
 
