@@ -1113,6 +1113,12 @@ def sweep(
     demand_growth: Annotated[
         str | None, _axis_option("KG/TJ demand multipliers, e.g. 1.0,1.2.", "--demand-growth")
     ] = None,
+    export_rule: Annotated[
+        str | None,
+        _axis_option(
+            "Reservoir export rules: spill-only,october-target,full-contract.", "--export-rule"
+        ),
+    ] = None,
     variant: Annotated[
         str | None, _axis_option("Variants, e.g. as_built,design_2014.", "--variant")
     ] = None,
@@ -1183,6 +1189,7 @@ def sweep(
         for name, text in (
             ("hydrology", hydrology),
             ("demand_growth", demand_growth),
+            ("export_rule", export_rule),
             ("variant", variant),
             ("hvdc_rating_mw", hvdc_rating_mw),
             ("contract_pk_mw", contract_pk_mw),

@@ -12,16 +12,18 @@ at all (``demand_growth = "lots"``) stop the sweep before it starts.
 
 Axis names are the coordinate names of the combined result:
 
-====================  =====================================================
-``variant``           ``as_built`` or ``design_2014``
-``hydrology``         ``dry``, ``normal`` or ``wet``
-``demand_growth``     multiplier on Kyrgyz and Tajik demand
-``hydro_scale``       extra multiplier on hydro energy
-``seed``              seed of the weather variation
-``outage``            ``none`` or ``<section>.<ID>`` (``+`` joins several),
-                      held out of service for the whole study
-``<dotted key>``      any ``--set`` key, e.g. ``hvdc.rating_mw``
-====================  =====================================================
+=========================  ================================================
+``variant``                ``as_built`` or ``design_2014``
+``hydrology``              ``dry``, ``normal`` or ``wet``
+``export_rule``            ``spill-only``, ``october-target``, ``full-contract``
+``demand_growth``          multiplier on Kyrgyz and Tajik demand
+``hydro_scale``            extra multiplier on hydro energy
+``seed``                   seed of the weather variation
+``reverse_contract_mw``    winter reverse flow Pakistan -> Tajikistan [MW]
+``outage``                 ``none`` or ``<section>.<ID>`` (``+`` joins
+                           several), out of service for the whole study
+``<dotted key>``           any ``--set`` key, e.g. ``hvdc.rating_mw``
+=========================  ================================================
 
 ``hvdc_rating_mw``, ``contract_pk_mw`` and ``contract_af_mw`` are accepted as
 short names of the keys ``hvdc.rating_mw``, ``contract.pakistan_mw`` and
@@ -39,10 +41,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from casa1000.errors import InputError
 from casa1000.grid.params import COLLECTIONS, HVDC_COLLECTIONS, Variant
-from casa1000.profiles.config import Hydrology, ProfileConfig
+from casa1000.profiles.config import ExportRule, Hydrology, ProfileConfig
 from casa1000.studies.spine.scenario import DEFAULT_YEAR, Scenario
 
 
@@ -50,16 +53,28 @@ class AxisKind(StrEnum):
     """What an axis changes."""
 
     VARIANT = "variant"
-    HYDROLOGY = "hydrology"
+    PROFILE_CHOICE = "profile_choice"
+    """A named option of the profile build (hydrology, export rule)."""
     PROFILE_NUMBER = "profile_number"
-    """A number of the profile build (demand growth, hydro scale, seed)."""
+    """A number of the profile build (demand growth, hydro scale, seed, reverse flow)."""
     OUTAGE = "outage"
     SET = "set"
     """A ``--set`` key of the network parameters."""
 
 
-PROFILE_NUMBERS: dict[str, type] = {"demand_growth": float, "hydro_scale": float, "seed": int}
-"""Profile-build axes and the type of their values."""
+PROFILE_NUMBERS: dict[str, type] = {
+    "demand_growth": float,
+    "hydro_scale": float,
+    "seed": int,
+    "reverse_contract_mw": float,
+}
+"""Numeric profile-build axes (fields of ``ProfileConfig``) and the type of their values."""
+
+PROFILE_CHOICES: dict[str, type[Hydrology] | type[ExportRule]] = {
+    "hydrology": Hydrology,
+    "export_rule": ExportRule,
+}
+"""Profile-build axes that name an option (fields of ``ProfileConfig``) and their options."""
 
 ALIASES: dict[str, str] = {
     "hvdc_rating_mw": "hvdc.rating_mw",
@@ -72,7 +87,8 @@ NO_OUTAGE = "none"
 """Outage value meaning every element in service."""
 
 AXIS_HELP = (
-    "an axis name: variant, hydrology, demand_growth, hydro_scale, seed, outage, "
+    "an axis name: variant, hydrology, export_rule, demand_growth, hydro_scale, seed, "
+    "reverse_contract_mw, outage, "
     + ", ".join(ALIASES)
     + " or a dotted --set key such as hvdc.rating_mw"
 )
@@ -147,9 +163,9 @@ def make_axis(name: str, values: Iterable[object], *, where: str) -> Axis:
     if key == "variant":
         kind = AxisKind.VARIANT
         _check_members(where, key, texts, [v.value for v in Variant])
-    elif key == "hydrology":
-        kind = AxisKind.HYDROLOGY
-        _check_members(where, key, texts, [h.value for h in Hydrology])
+    elif key in PROFILE_CHOICES:
+        kind = AxisKind.PROFILE_CHOICE
+        _check_members(where, key, texts, [m.value for m in PROFILE_CHOICES[key]])
     elif key in PROFILE_NUMBERS:
         kind = AxisKind.PROFILE_NUMBER
         for text in texts:
@@ -259,18 +275,18 @@ class SweepPoint:
         """
         values = dict(self.values)
         sets = list(base.sets)
+        build: dict[str, Any] = {}  # ProfileConfig fields of several types
         for axis, value in self.values:
             if axis == "outage":
                 sets += outage_sets(value)
-            elif axis not in ("variant", "hydrology", *PROFILE_NUMBERS):
+            elif axis in PROFILE_CHOICES:
+                build[axis] = PROFILE_CHOICES[axis].parse(value, where=f"scenario {self.name!r}")
+            elif axis in PROFILE_NUMBERS:
+                build[axis] = PROFILE_NUMBERS[axis](float(value))
+            elif axis != "variant":
                 sets.append(f"{axis}={value}")
-        config = ProfileConfig(
-            year=base.year,
-            hydrology=Hydrology.parse(values.get("hydrology", Hydrology.NORMAL.value)),
-            demand_growth=float(values.get("demand_growth", "1.0")),
-            hydro_scale=float(values.get("hydro_scale", "1.0")),
-            seed=int(float(values.get("seed", "0"))),
-        )
+        # the profile build's own defaults for whatever the sweep does not vary
+        config = dataclasses.replace(ProfileConfig(year=base.year), **build)
         return Scenario(
             name=self.name,
             variant=values.get("variant"),

@@ -28,12 +28,15 @@ def test_axes_know_their_kind_and_aliases() -> None:
     )
     assert rating.numeric and rating.coordinate("1000") == 1000.0
     assert make_axis("contract_pk_mw", ["900"], where="x").name == "contract.pakistan_mw"
+    rule = make_axis("export_rule", ["spill-only", "full-contract"], where="x")
+    assert rule.kind is AxisKind.PROFILE_CHOICE and not rule.numeric
 
 
 @pytest.mark.parametrize(
     ("name", "values", "fragment"),
     [
         ("hydrology", ["dry", "damp"], "one of dry, normal, wet"),
+        ("export_rule", ["whatever"], "one of spill-only"),
         ("variant", ["as_built", "as_built"], "differ"),
         ("demand_growth", ["lots"], "numbers"),
         ("seed", ["1.5"], "whole numbers"),
@@ -76,6 +79,8 @@ def test_a_point_becomes_a_study_scenario() -> None:
         [
             make_axis("hydrology", ["dry"], where="x"),
             make_axis("demand_growth", ["1.2"], where="x"),
+            make_axis("export_rule", ["spill-only"], where="x"),
+            make_axis("reverse_contract_mw", ["200"], where="x"),
             make_axis("outage", ["line.DATKA_SUGHD"], where="x"),
             make_axis("hvdc.rating_mw", ["1000"], where="x"),
         ]
@@ -85,6 +90,9 @@ def test_a_point_becomes_a_study_scenario() -> None:
     assert scenario.profile_config.year == 2030
     assert scenario.profile_config.hydrology.value == "dry"
     assert scenario.profile_config.demand_growth == 1.2
+    assert scenario.profile_config.export_rule.value == "spill-only"
+    assert scenario.profile_config.reverse_contract_mw == 200.0
+    assert scenario.profile_config.hydro_scale == 1.0  # not an axis: the build's default
     assert scenario.sets == (
         "contract.pakistan_mw=900",
         "line.DATKA_SUGHD.in_service=false",
