@@ -152,10 +152,11 @@ def stack(
     union = _union_labels(datasets)
     padded = []
     for ds in datasets:
-        short = {d: labels for d, labels in union.items() if not _same(ds[d].values, labels)}
+        own = {d: labels for d, labels in union.items() if d in ds.coords}
+        short = {d: labels for d, labels in own.items() if not _same(ds[d].values, labels)}
         out = ds.reindex(short, fill_value=_fill_values(ds)) if short else ds
         out = out.assign_coords(
-            {f"present_{d}": (d, np.isin(labels, ds[d].values)) for d, labels in union.items()}
+            {f"present_{d}": (d, np.isin(labels, ds[d].values)) for d, labels in own.items()}
         )
         padded.append(out)
     varying = _varying_attrs(datasets)
