@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
     from casa1000.grid.params import GridParams
     from casa1000.grid.solve import BaseCaseResult
-    from casa1000.profiles.config import ProfileConfig
     from casa1000.studies.spine.scenario import Scenario
     from casa1000.studies.spine.study import StudyResult, StudySummary
 
@@ -547,10 +546,58 @@ def grid_export(
     log.info("wrote %s", out)
 
 
-YearArg = Annotated[int, typer.Option("--year", help="Study year, 1970-2100 (sets the calendar).")]
-HydrologyArg = Annotated[HydrologyOption, typer.Option("--hydrology", help="Water year.")]
+YearArg = Annotated[
+    int | None,
+    typer.Option(
+        "--year", help="Study year (sets the calendar) [default: 2027 or the scenario's]."
+    ),
+]
+HydrologyArg = Annotated[
+    HydrologyOption | None,
+    typer.Option("--hydrology", help="Water year [default: normal or the scenario's]."),
+]
 DemandGrowthArg = Annotated[
-    float, typer.Option("--demand-growth", help="Multiplier on KG/TJ demand, (0, 10].")
+    float | None,
+    typer.Option("--demand-growth", help="Multiplier on KG/TJ demand, (0, 10] [default: 1]."),
+]
+
+
+class ExportRuleOption(StrEnum):
+    """Export rules offered on the command line (see ``casa1000.profiles.config.ExportRule``)."""
+
+    SPILL_ONLY = "spill-only"
+    OCTOBER_TARGET = "october-target"
+    FULL_CONTRACT = "full-contract"
+
+
+ExportRuleArg = Annotated[
+    ExportRuleOption | None,
+    typer.Option(
+        "--export-rule",
+        help="Water the exporters may release for CASA in May-Sep [default: october-target].",
+    ),
+]
+ReverseArg = Annotated[
+    float | None,
+    typer.Option(
+        "--reverse-mw", help="Winter reverse-flow contract Pakistan -> Tajikistan [MW, default 0]."
+    ),
+]
+VolumeArg = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--initial-volume",
+        metavar="RESERVOIR=BCM",
+        help="Volume on 1 January, e.g. TOKTOGUL=9.5 (repeatable) [1e9 m3].",
+    ),
+]
+TargetArg = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--october-target",
+        metavar="RESERVOIR=BCM",
+        help="Volume each reservoir must reach by 1 October, e.g. TOKTOGUL=14 [1e9 m3].",
+    ),
 ]
 ProfilesArg = Annotated[
     Path | None,
@@ -567,36 +614,76 @@ TopArg = Annotated[int, typer.Option("--top", help="Rows of ranked tables shown 
 @user_errors
 def profiles_build(
     out: Annotated[Path, typer.Option("--out", help="Output file, .nc (NetCDF) or .csv.")],
-    year: YearArg = 2027,
-    hydrology: HydrologyArg = HydrologyOption.NORMAL,
+    year: YearArg = None,
+    hydrology: HydrologyArg = None,
     hydro_scale: Annotated[
-        float, typer.Option("--hydro-scale", help="Extra hydro multiplier, (0, 10].")
-    ] = 1.0,
-    demand_growth: DemandGrowthArg = 1.0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the weather variation.")] = 0,
+        float | None, typer.Option("--hydro-scale", help="Extra hydro multiplier, (0, 10].")
+    ] = None,
+    demand_growth: DemandGrowthArg = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed of the weather variation.")
+    ] = None,
+    export_rule: ExportRuleArg = None,
+    reverse_mw: ReverseArg = None,
+    initial_volume: VolumeArg = None,
+    october_target: TargetArg = None,
     variant: VariantArg = None,
     scenario: ScenarioArg = None,
     set_: SetArg = None,
 ) -> None:
     """Build the hourly profiles of a study year (contract and rating from the scenario)."""
     from casa1000.errors import InputError
-    from casa1000.profiles.config import Hydrology, ProfileConfig
     from casa1000.profiles.io import write_profiles_csv, write_profiles_netcdf
 
     suffix = out.suffix.lower()
     if suffix not in (".nc", ".csv"):
         raise InputError("--out", "out", str(out), "a file name ending in .nc or .csv")
-    config = ProfileConfig(
-        year=year,
-        hydrology=Hydrology.parse(hydrology.value),
+    flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
+    flags.update(
         hydro_scale=hydro_scale,
-        demand_growth=demand_growth,
         seed=seed,
+        initial_volume_bcm=_volumes("--initial-volume", initial_volume),
+        october_target_bcm=_volumes("--october-target", october_target),
     )
-    inputs = _scenario(variant, scenario, set_, None, config).load()
+    inputs = _scenario(variant, scenario, set_, None, flags).load()
     writer = write_profiles_csv if suffix == ".csv" else write_profiles_netcdf
     writer(inputs.profiles, out)
     log.info("wrote %s (%d hours)", out, inputs.profiles.sizes["time"])
+
+
+def _volumes(option: str, pairs: list[str] | None) -> dict[str, float] | None:
+    """Parse ``RESERVOIR=BCM`` options."""
+    from casa1000.errors import InputError
+
+    if not pairs:
+        return None
+    out: dict[str, float] = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise InputError(
+                option, pair, value, "RESERVOIR=volume in 1e9 m3, e.g. TOKTOGUL=9.5"
+            ) from None
+    return out
+
+
+def _profile_flags(
+    year: int | None,
+    hydrology: HydrologyOption | None,
+    demand_growth: float | None,
+    export_rule: ExportRuleOption | None,
+    reverse_mw: float | None,
+) -> dict[str, object]:
+    """Profile settings given on the command line (None: not given)."""
+    return {
+        "year": year,
+        "hydrology": hydrology.value if hydrology else None,
+        "demand_growth": demand_growth,
+        "export_rule": export_rule.value if export_rule else None,
+        "reverse_contract_mw": reverse_mw,
+    }
 
 
 @profiles_app.command("show")
@@ -640,35 +727,25 @@ def _scenario(
     scenario: Path | None,
     sets: list[str] | None,
     profiles: Path | None,
-    profile_config: ProfileConfig | None,
+    flags: dict[str, object],
 ) -> Scenario:
-    from casa1000.studies.spine.scenario import Scenario
+    from casa1000.errors import InputError
+    from casa1000.studies.spine.scenario import Scenario, profile_config_from
 
+    if profiles is not None:
+        given = sorted(k for k, v in flags.items() if v is not None)
+        if given:
+            raise InputError(
+                "--profiles", given[0], flags[given[0]], "no profile settings with a profiles file"
+            )
     return Scenario(
         name=scenario.stem if scenario else "reference",
         variant=variant.value if variant else None,
         scenario_file=scenario,
         sets=tuple(sets or ()),
-        profile_config=None if profiles else profile_config,
+        profile_config=None if profiles else profile_config_from(scenario, flags),
         profile_file=profiles,
     )
-
-
-def _study_scenario(
-    variant: VariantOption | None,
-    scenario: Path | None,
-    sets: list[str] | None,
-    profiles: Path | None,
-    year: int,
-    hydrology: HydrologyOption,
-    demand_growth: float,
-) -> Scenario:
-    from casa1000.profiles.config import Hydrology, ProfileConfig
-
-    config = ProfileConfig(
-        year=year, hydrology=Hydrology.parse(hydrology.value), demand_growth=demand_growth
-    )
-    return _scenario(variant, scenario, sets, profiles, config)
 
 
 def _run_study(
@@ -703,9 +780,11 @@ def study_seasonal(
     scenario: ScenarioArg = None,
     set_: SetArg = None,
     profiles: ProfilesArg = None,
-    year: YearArg = 2027,
-    hydrology: HydrologyArg = HydrologyOption.NORMAL,
-    demand_growth: DemandGrowthArg = 1.0,
+    year: YearArg = None,
+    hydrology: HydrologyArg = None,
+    demand_growth: DemandGrowthArg = None,
+    export_rule: ExportRuleArg = None,
+    reverse_mw: ReverseArg = None,
     months: MonthsArg = None,
     no_curtail: Annotated[
         bool, typer.Option("--no-curtail", help="Report hours that fail instead of curtailing.")
@@ -716,7 +795,8 @@ def study_seasonal(
     from casa1000.studies.seasonal import SeasonalConfig
 
     config = SeasonalConfig(months=_parse_months(months), curtail=not no_curtail)
-    scen = _study_scenario(variant, scenario, set_, profiles, year, hydrology, demand_growth)
+    flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
+    scen = _scenario(variant, scenario, set_, profiles, flags)
     _run_study("seasonal", scen, config, out, fmt, 12)
 
 
@@ -753,9 +833,11 @@ def study_contingency(
     scenario: ScenarioArg = None,
     set_: SetArg = None,
     profiles: ProfilesArg = None,
-    year: YearArg = 2027,
-    hydrology: HydrologyArg = HydrologyOption.NORMAL,
-    demand_growth: DemandGrowthArg = 1.0,
+    year: YearArg = None,
+    hydrology: HydrologyArg = None,
+    demand_growth: DemandGrowthArg = None,
+    export_rule: ExportRuleArg = None,
+    reverse_mw: ReverseArg = None,
     months: MonthsArg = None,
     thermal_limit: ThermalArg = 100.0,
     vmin: VminArg = 0.90,
@@ -784,7 +866,8 @@ def study_contingency(
         min_plant_mw=_positive("--min-plant-mw", min_plant_mw),
         groups_file=groups,
     )
-    scen = _study_scenario(variant, scenario, set_, profiles, year, hydrology, demand_growth)
+    flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
+    scen = _scenario(variant, scenario, set_, profiles, flags)
     result = _run_study("contingency", scen, config, out, fmt, top)
     if benchmark:
         from casa1000.studies.benchmarks.contingency_benchmark import benchmark_contingency
@@ -809,9 +892,11 @@ def study_transfer(
     scenario: ScenarioArg = None,
     set_: SetArg = None,
     profiles: ProfilesArg = None,
-    year: YearArg = 2027,
-    hydrology: HydrologyArg = HydrologyOption.NORMAL,
-    demand_growth: DemandGrowthArg = 1.0,
+    year: YearArg = None,
+    hydrology: HydrologyArg = None,
+    demand_growth: DemandGrowthArg = None,
+    export_rule: ExportRuleArg = None,
+    reverse_mw: ReverseArg = None,
     months: MonthsArg = None,
     thermal_limit: ThermalArg = 100.0,
     vmin: VminArg = 0.90,
@@ -847,7 +932,8 @@ def study_transfer(
         min_plant_mw=_positive("--min-plant-mw", min_plant_mw),
         groups_file=groups,
     )
-    scen = _study_scenario(variant, scenario, set_, profiles, year, hydrology, demand_growth)
+    flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
+    scen = _scenario(variant, scenario, set_, profiles, flags)
     _run_study("transfer", scen, config, out, fmt, top)
 
 
@@ -856,16 +942,15 @@ def study_transfer(
 def study_benchmark(
     sample: Annotated[int, typer.Option("--sample", help="Hours solved the plain way.")] = 48,
     variant: VariantArg = None,
-    year: YearArg = 2027,
+    year: YearArg = None,
 ) -> None:
     """Time the seasonal fast path against a plain pandapower runpp loop (same run)."""
     from casa1000.errors import InputError
-    from casa1000.profiles.config import ProfileConfig
     from casa1000.studies.benchmarks.seasonal_benchmark import benchmark_seasonal
 
     if not 1 <= sample <= 8760:
         raise InputError("--sample", "sample", sample, "at least 1 hour and at most 8760")
-    inputs = _scenario(variant, None, None, None, ProfileConfig(year=year)).load()
+    inputs = _scenario(variant, None, None, None, {"year": year}).load()
     result = benchmark_seasonal(inputs.params, inputs.profiles, sample_hours=sample)
     for line in result.lines():
         typer.echo(line)

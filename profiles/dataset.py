@@ -41,7 +41,6 @@ therefore read one hour ahead of the dataset clock (see
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -49,6 +48,7 @@ import pandas as pd
 import xarray as xr
 
 from casa1000.errors import InputError
+from casa1000.profiles.schema import VariableSpec
 from casa1000.profiles.seed_tables import PlantSeed, load_profile_seeds
 from casa1000.profiles.timeline import TIMEZONE, hours_in_year
 
@@ -58,47 +58,36 @@ SUPPLIERS: Final[tuple[str, ...]] = ("KG", "TJ")
 UNITS: Final = "MW"
 
 
-@dataclass(frozen=True, kw_only=True)
-class VariableSpec:
-    """Dimensions and description of one dataset variable.
-
-    Parameters
-    ----------
-    dims
-        Dimension names in order.
-    long_name
-        Human-readable description, stored in ``attrs["long_name"]``.
-    """
-
-    dims: tuple[str, ...]
-    long_name: str
-    units: str = "MW"
-
-
 INPUT_VARIABLES: Final[dict[str, VariableSpec]] = {
     "demand_mw": VariableSpec(
         dims=("time", "zone"),
         long_name="hourly demand: KG and TJ domestic (TJ with TALCO), AF CASA offtake, "
         "PK system demand (indicator only)",
+        units=UNITS,
     ),
     "available_mw": VariableSpec(
-        dims=("time", "plant"), long_name="hourly available generation per plant"
+        dims=("time", "plant"), long_name="hourly available generation per plant", units=UNITS
     ),
     "contract_mw": VariableSpec(
-        dims=("time", "offtaker"), long_name="CASA-1000 contracted export schedule per offtaker"
+        dims=("time", "offtaker"),
+        long_name="CASA-1000 contracted export schedule per offtaker",
+        units=UNITS,
     ),
 }
 DERIVED_VARIABLES: Final[dict[str, VariableSpec]] = {
     "reserve_mw": VariableSpec(
-        dims=("time", "supplier"), long_name="operating reserve held by each supplier"
+        dims=("time", "supplier"), long_name="operating reserve held by each supplier", units=UNITS
     ),
     "export_available_mw": VariableSpec(
         dims=("time", "supplier"),
         long_name="export available per supplier: min(contract share, surplus over demand "
         "and reserve)",
+        units=UNITS,
     ),
     "export_available_total_mw": VariableSpec(
-        dims=("time",), long_name="total export available, capped at the converter limit"
+        dims=("time",),
+        long_name="total export available, capped at the converter limit",
+        units=UNITS,
     ),
 }
 VARIABLES: Final[dict[str, VariableSpec]] = {**INPUT_VARIABLES, **DERIVED_VARIABLES}
@@ -107,21 +96,28 @@ OPTIONAL_INPUT_VARIABLES: Final[dict[str, VariableSpec]] = {
         dims=("time", "supplier"),
         long_name="output from water released for the CASA export beyond the domestic "
         "reservoir rule (part of available_mw)",
+        units=UNITS,
     ),
     "reverse_contract_mw": VariableSpec(
-        dims=("time",), long_name="reverse-flow contract: power Pakistan sends to Tajikistan"
+        dims=("time",),
+        long_name="reverse-flow contract: power Pakistan sends to Tajikistan",
+        units=UNITS,
     ),
 }
 _WATER = "1e9 m3"
 ENERGY_VARIABLES: Final[dict[str, VariableSpec]] = {
-    "af_demand_mw": VariableSpec(dims=("time",), long_name="Afghanistan's whole demand"),
+    "af_demand_mw": VariableSpec(
+        dims=("time",), long_name="Afghanistan's whole demand", units=UNITS
+    ),
     "af_available_mw": VariableSpec(
-        dims=("time", "af_source"), long_name="power each source can give Afghanistan"
+        dims=("time", "af_source"), long_name="power each source can give Afghanistan", units=UNITS
     ),
     "af_supply_mw": VariableSpec(
-        dims=("time", "af_source"), long_name="Afghan demand served by each source"
+        dims=("time", "af_source"), long_name="Afghan demand served by each source", units=UNITS
     ),
-    "af_unserved_mw": VariableSpec(dims=("time",), long_name="Afghan demand not served"),
+    "af_unserved_mw": VariableSpec(
+        dims=("time",), long_name="Afghan demand not served", units=UNITS
+    ),
     "reservoir_inflow_bcm": VariableSpec(
         dims=("month", "reservoir"), long_name="inflow in the month", units=_WATER
     ),
@@ -229,7 +225,7 @@ def variable_attrs(name: str) -> dict[str, str]:
         ``{"units": ..., "long_name": ...}``.
     """
     spec = VARIABLES.get(name) or OPTIONAL_VARIABLES[name]
-    return {"units": spec.units, "long_name": spec.long_name}
+    return {"units": spec.units or "1", "long_name": spec.long_name}
 
 
 def validate_profiles(
