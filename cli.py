@@ -1126,9 +1126,11 @@ def run_main(
     scenario: ScenarioArg = None,
     set_: SetArg = None,
     profiles: ProfilesArg = None,
-    year: YearArg = 2027,
-    hydrology: HydrologyArg = HydrologyOption.NORMAL,
-    demand_growth: DemandGrowthArg = 1.0,
+    year: YearArg = None,
+    hydrology: HydrologyArg = None,
+    demand_growth: DemandGrowthArg = None,
+    export_rule: ExportRuleArg = None,
+    reverse_mw: ReverseArg = None,
     months: MonthsArg = None,
     studies: Annotated[
         str | None,
@@ -1146,7 +1148,8 @@ def run_main(
     from casa1000.studies.spine.results_io import ensure_writable
     from casa1000.studies.spine.study import StudySummary
 
-    scen = _study_scenario(variant, scenario, set_, profiles, year, hydrology, demand_growth)
+    flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
+    scen = _scenario(variant, scenario, set_, profiles, flags)
     options = MainJobOptions(
         months=_parse_months(months),
         studies=_names(studies),

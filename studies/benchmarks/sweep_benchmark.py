@@ -33,6 +33,7 @@ from typing import Any
 
 from casa1000.studies.registry import study_spec
 from casa1000.studies.spine.results_io import ensure_writable
+from casa1000.studies.spine.scenario import DEFAULT_YEAR
 from casa1000.studies.sweep.axes import SweepPlan
 from casa1000.studies.sweep.combine import Member, StoreFormat, combine_study
 from casa1000.studies.sweep.dask_execution import dask_session
@@ -295,7 +296,7 @@ def _import_study_stack() -> None:
 def _hours(plan: SweepPlan) -> int:
     from casa1000.profiles.timeline import hourly_index
 
-    index = hourly_index(plan.base.year)
+    index = hourly_index(plan.base.year or DEFAULT_YEAR)
     return int(index.month.isin(plan.months).sum()) if plan.months else len(index)
 
 

@@ -45,8 +45,8 @@ from typing import Any
 
 from casa1000.errors import InputError
 from casa1000.grid.params import COLLECTIONS, HVDC_COLLECTIONS, Variant
-from casa1000.profiles.config import ExportRule, Hydrology, ProfileConfig
-from casa1000.studies.spine.scenario import DEFAULT_YEAR, Scenario
+from casa1000.profiles.config import ExportRule, Hydrology
+from casa1000.studies.spine.scenario import Scenario, profile_config_from
 
 
 class AxisKind(StrEnum):
@@ -234,14 +234,15 @@ class SweepBase:
     Parameters
     ----------
     year
-        Study year of the profiles.
+        Study year of the profiles; the scenario file's (``[profiles] year``) or
+        2027 when None.
     scenario_file
         TOML overrides applied to every scenario before its own values.
     sets
         Fixed ``key=value`` overrides applied to every scenario before its own values.
     """
 
-    year: int = DEFAULT_YEAR
+    year: int | None = None
     scenario_file: Path | None = None
     sets: tuple[str, ...] = ()
 
@@ -285,8 +286,8 @@ class SweepPoint:
                 build[axis] = PROFILE_NUMBERS[axis](float(value))
             elif axis != "variant":
                 sets.append(f"{axis}={value}")
-        # the profile build's own defaults for whatever the sweep does not vary
-        config = dataclasses.replace(ProfileConfig(year=base.year), **build)
+        # the scenario file's [profiles] table, then the build's defaults, for what is not varied
+        config = profile_config_from(base.scenario_file, {"year": base.year, **build})
         return Scenario(
             name=self.name,
             variant=values.get("variant"),
@@ -389,7 +390,7 @@ class SweepPlan:
             )
             file = base_in.get("scenario_file")
             base = SweepBase(
-                year=int(base_in["year"]),
+                year=None if base_in["year"] is None else int(base_in["year"]),
                 scenario_file=Path(file) if file else None,
                 sets=tuple(str(s) for s in base_in["sets"]),
             )

@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from casa1000.errors import InputError
-from casa1000.studies.spine.scenario import DEFAULT_YEAR
 from casa1000.studies.sweep.axes import (
     ALIASES,
     Axis,
@@ -58,7 +57,7 @@ def plan_sweep(
     months
         Months studied; all when None (or the file's).
     year
-        Study year; 2027 when None (or the file's).
+        Study year; the sweep file's, else the scenario file's, else 2027 when None.
     scenario_file
         Scenario TOML applied to every scenario (or the file's ``scenario``).
 
@@ -119,9 +118,7 @@ def plan_sweep(
             raise InputError(where, "scenarios", count, f"at most {MAX_SCENARIOS:,} scenarios")
         points = product_points(axis_list)
     base = SweepBase(
-        year=int(
-            year if year is not None else _int(settings.get("year", DEFAULT_YEAR), where, "year")
-        ),
+        year=year if year is not None else _year(settings.get("year"), where),
         scenario_file=scenario_file or _path(settings.get("scenario_file")),
         sets=tuple(str(s) for s in _list(settings.get("set", []), where, "set")),
     )
@@ -306,6 +303,10 @@ def _int(value: object, where: str, key: str) -> int:
         return int(str(value))
     except ValueError:
         raise InputError(where, key, value, "a whole number") from None
+
+
+def _year(value: object, where: str) -> int | None:
+    return None if value is None else _int(value, where, "year")
 
 
 def _path(value: object) -> Path | None:

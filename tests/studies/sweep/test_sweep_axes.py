@@ -167,3 +167,19 @@ def test_studies_bring_their_upstream_studies_in_registry_order() -> None:
         with_upstream(["nonsense"])
     assert plan_sweep().studies[0] == "seasonal"
     assert len(plan_sweep().points) == 1 and plan_sweep().points[0].name == "base"
+
+
+def test_the_scenario_files_profile_table_applies_where_no_axis_varies(tmp_path: Path) -> None:
+    base = tmp_path / "base.toml"
+    base.write_text('[profiles]\nyear = 2030\nexport_rule = "spill-only"\nhydrology = "wet"\n')
+    plan = plan_sweep(axes={"hydrology": "dry"}, scenario_file=base)
+    config = plan.points[0].scenario(plan.base).profile_config
+    assert config is not None
+    assert (config.year, config.export_rule.value, config.hydrology.value) == (
+        2030,
+        "spill-only",
+        "dry",  # the axis wins over the file
+    )
+    later = plan_sweep(year=2031, scenario_file=base)
+    config = later.points[0].scenario(later.base).profile_config
+    assert config is not None and config.year == 2031  # --year wins over the file
