@@ -97,7 +97,7 @@ class SweepBenchmark:
             out.append(
                 f"{run.workers} worker(s): {run.per_minute:.1f} scenarios/min "
                 f"(tasks {run.tasks_s:.1f} s, median task {run.task_median_s:.1f} s); "
-                f"cluster start {run.start_s:.1f} s, worker imports {run.warm_s:.1f} s, "
+                f"cluster start with worker imports {run.start_s + run.warm_s:.1f} s, "
                 f"combine {run.combine_s:.1f} s"
             )
         out.append(
