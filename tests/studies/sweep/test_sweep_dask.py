@@ -9,12 +9,15 @@ scenario really has (the 2014 design adds the Kabul terminal and area).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 import xarray as xr
 
+from casa1000.errors import InputError
 from casa1000.studies.registry import run_study
+from casa1000.studies.sweep import dask_execution
 from casa1000.studies.sweep.combine import open_combined
 from casa1000.studies.sweep.job import SweepOptions, SweepReport, run_sweep
 from casa1000.studies.sweep.plan import plan_sweep
@@ -142,3 +145,22 @@ def test_a_combined_store_opens_lazily(cluster_sweep: SweepReport) -> None:
     combined = open_combined(cluster_sweep.stores["seasonal"])
     assert isinstance(combined, xr.Dataset)
     assert combined["vm_pu"].chunks is not None  # dask-backed, nothing read yet
+
+
+def test_an_existing_cluster_by_its_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from distributed import LocalCluster
+
+    plan = plan_sweep(axes={"hydrology": "dry"}, studies=["seasonal"], months=[7])
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address="127.0.0.1:0"
+    ) as cluster:
+        report = run_sweep(plan, tmp_path, SweepOptions(scheduler=cluster.scheduler_address))
+        assert report.session.startswith(f"Dask cluster at {cluster.scheduler_address}")
+        assert [o.status for o in report.outcomes] == [ScenarioStatus.DONE]
+        # a folder the workers cannot see is refused before any task is sent
+        monkeypatch.setattr(dask_execution, "worker_probe", lambda folder: ("0.1.0", False))
+        with pytest.raises(InputError, match="shared file system"):
+            run_sweep(plan, tmp_path / "b", SweepOptions(scheduler=cluster.scheduler_address))
+        assert not (tmp_path / "b" / "scenarios").exists()
