@@ -1,11 +1,11 @@
 """Combine the results of a sweep along a ``scenario`` dimension, chunk by chunk.
 
 Each scenario's task wrote its own ``<study>.nc``.  Here they are opened lazily
-(dask arrays, nothing read yet), aligned, stacked along a new ``scenario``
-dimension and written as Zarr (or chunked NetCDF) with one chunk per scenario
-and variable.  Dask reads and writes one chunk at a time -- on the cluster's
-workers when the sweep runs on one -- so no process ever holds every hourly
-array of the sweep.
+(dask arrays, nothing hourly read yet: :mod:`.lazy_results`), aligned, stacked
+along a new ``scenario`` dimension and written as Zarr (or chunked NetCDF) with
+one chunk per scenario and variable.  Dask reads and writes one chunk at a time
+-- on the cluster's workers when the sweep runs on one -- so no process ever
+holds every hourly array of the sweep.
 
 Coordinates of ``scenario``: its name, the key of its results folder, one
 coordinate per axis (numbers as float, otherwise text), and ``scenario_attrs``,
@@ -21,11 +21,10 @@ says which labels each scenario really has.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -36,9 +35,10 @@ import pandas as pd
 import xarray as xr
 
 from casa1000.errors import InputError
-from casa1000.studies.spine.results_io import ENGINE, LOCAL_OFFSET_H, write_table
+from casa1000.studies.spine.results_io import ENGINE, write_table
 from casa1000.studies.spine.study import StudySpec
 from casa1000.studies.sweep.axes import Axis
+from casa1000.studies.sweep.lazy_results import opened_lazily
 from casa1000.studies.sweep.scenario_task import ScenarioOutcome
 
 SCENARIO_DIM = "scenario"
@@ -103,7 +103,8 @@ def combine_study(
     """
     if not members:
         raise InputError("sweep", spec.name, "no scenario", "at least one finished scenario")
-    with _opened(spec, members) as datasets:
+    paths = [m.folder / f"{spec.name}.nc" for m in members]
+    with opened_lazily(paths) as datasets:
         combined = stack(datasets, [m.outcome for m in members], axes)
         combined.attrs["sweep_study"] = spec.name
         _write(combined, target, store)
@@ -267,35 +268,6 @@ def comparison(
                             row.setdefault(f"{spec.name}.{col}", value)
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-@contextlib.contextmanager
-def _opened(spec: StudySpec[Any], members: Sequence[Member]) -> Iterator[list[xr.Dataset]]:
-    datasets: list[xr.Dataset] = []
-    try:
-        for member in members:
-            path = member.folder / f"{spec.name}.nc"
-            try:
-                ds = xr.open_dataset(path, engine=ENGINE, chunks={})
-            except (OSError, ValueError) as exc:
-                raise InputError(
-                    str(path), "file", type(exc).__name__, "a result written by its scenario task"
-                ) from None
-            datasets.append(_local_time(ds))
-        yield datasets
-    finally:
-        for ds in datasets:
-            ds.close()
-
-
-def _local_time(ds: xr.Dataset) -> xr.Dataset:
-    """Put times back on the local study clock (files store them in UTC with the offset)."""
-    if "time" not in ds.coords or not np.issubdtype(ds["time"].dtype, np.datetime64):
-        return ds
-    if not str(ds["time"].encoding.get("units", "")).endswith("+05:00"):
-        return ds
-    local = ds["time"].values + np.timedelta64(LOCAL_OFFSET_H, "h")
-    return ds.assign_coords(time=("time", local, dict(ds["time"].attrs)))
 
 
 def _union_labels(datasets: Sequence[xr.Dataset]) -> dict[str, np.ndarray]:
