@@ -40,8 +40,10 @@ def test_paper_estimate_by_hand() -> None:
     # 128 GB x 0.8 / 400 MB = 262 tasks by memory, 32 by cores: 32 workers per node
     est = paper_estimate(bench, scenarios=1000, nodes=20, cores_per_node=32)
     assert est.workers == 640 and est.waves == 2
-    # tasks: max(2 waves x 6 s, 1000 x 16 MB / 1000 MB/s = 16 s); combine: 1000 x 36 MB / 1000
+    # tasks: max(2 waves x 6 s, 1000 x 16 MB / 1000 MB/s = 16 s)
+    # combine: max(2 waves x 5 s x 1 worker / 3 scenarios, 1000 x 36 MB / 1000 MB/s = 36 s)
     assert est.compute_s == 16.0 and est.combine_s == 36.0
+    assert abs(est.combine_task_s - 5.0 / 3) < 1e-12
     # memory binds when tasks are big: 8 GB nodes hold 16 tasks of 400 MB
     small = paper_estimate(bench, memory_per_node_gb=8.0)
     assert small.workers == 20 * 16 and small.waves == 4
