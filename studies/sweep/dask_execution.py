@@ -5,10 +5,10 @@
 * ``synchronous`` -- one task after another in this process (Dask's
   synchronous scheduler); the easiest to debug;
 * ``threads`` -- Dask's threaded scheduler in this process (``workers``
-  threads); the solvers hold the GIL for much of each task, so this gains less
-  than processes, and the warning filters the network libraries set are
-  process-wide, so a warning one thread silences may reach another (printed,
-  not a failure, unless warnings are turned into errors);
+  threads).  The solvers hold the GIL for much of each task, so this gains
+  less than processes; result files are written one at a time (HDF5 is not
+  thread-safe: two concurrent writes crash the interpreter), and a warning one
+  thread silences may be printed by another (the filters are process-wide);
 * ``local`` (default) -- a :class:`distributed.LocalCluster` of ``workers``
   single-threaded worker processes, started and stopped with the sweep;
 * ``tcp://HOST:PORT`` (any scheduler address) -- an existing cluster; for

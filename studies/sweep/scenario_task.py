@@ -22,6 +22,7 @@ import dataclasses
 import json
 import os
 import socket
+import threading
 import time
 import traceback
 from collections.abc import Mapping
@@ -37,6 +38,13 @@ from casa1000.studies.sweep.axes import SweepBase, SweepPoint
 
 MARKER = "scenario.json"
 """The file a task writes last in its scenario folder."""
+
+FILE_LOCK = threading.Lock()
+"""Serialises the result writes of tasks sharing a process (the ``threads`` scheduler).
+
+HDF5, under NetCDF-4, is not safe to use from two threads at once: two tasks
+writing their results concurrently crash the interpreter.  Across processes
+(the default local cluster, any remote cluster) the lock is never contended."""
 
 
 class ScenarioStatus(StrEnum):
@@ -149,7 +157,8 @@ def run_scenario(task: ScenarioTask) -> ScenarioOutcome:
             result = execute(
                 spec, dataclasses.replace(inputs, results=upstream), task.configs[name]
             )
-            written = write_result(spec, result, task.folder)
+            with FILE_LOCK:
+                written = write_result(spec, result, task.folder)
             manifests[name] = sha256_of(written.manifest)
             results[name] = result.dataset
     except Exception as exc:  # isolation: any failure belongs to this scenario alone
