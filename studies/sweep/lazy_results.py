@@ -8,7 +8,8 @@ to know the width).  A contingency result holds three such variables of
 highest voltage): about 110 MB a year per scenario, which would all be read by
 the process that opens the files and shipped inside the Dask graph.
 
-So text data variables are left out when a file is opened here; a first
+Every read here takes :data:`~.scenario_task.FILE_LOCK` (HDF5 is not
+thread-safe).  Text data variables are left out when a file is opened here; a first
 pass on the workers returns only the width each one needs, and each is then
 added back as a Dask array that reads it on a worker, at the widest width any
 scenario needs.  Nothing hourly is read by the process that opens the files.
@@ -26,7 +27,9 @@ import numpy as np
 import xarray as xr
 
 from casa1000.errors import InputError
-from casa1000.studies.spine.results_io import ENGINE, LOCAL_OFFSET_H
+from casa1000.profiles.timeline import from_cf_time
+from casa1000.studies.spine.results_io import ENGINE
+from casa1000.studies.sweep.scenario_task import FILE_LOCK
 
 
 @contextlib.contextmanager
@@ -66,13 +69,15 @@ def opened_lazily(paths: Sequence[Path]) -> Iterator[list[xr.Dataset]]:
     try:
         for path, names in zip(paths, texts, strict=True):
             try:
-                ds = xr.open_dataset(path, engine=ENGINE, chunks={}, drop_variables=list(names))
+                ds = xr.open_dataset(
+                    path, engine=ENGINE, chunks={}, drop_variables=list(names), lock=FILE_LOCK
+                )
             except (OSError, ValueError) as exc:
                 raise InputError(
                     str(path), "file", type(exc).__name__, "a result written by its scenario task"
                 ) from None
             added = {name: _lazy_text(path, name, widths[name]) for name in names}
-            datasets.append(_local_time(ds.assign(added)))
+            datasets.append(from_cf_time(ds.assign(added)))
         yield datasets
     finally:
         for ds in datasets:
@@ -81,13 +86,13 @@ def opened_lazily(paths: Sequence[Path]) -> Iterator[list[xr.Dataset]]:
 
 def text_widths(path: str, names: Sequence[str]) -> dict[str, int]:
     """On a worker: the characters the longest value of each text variable needs."""
-    with xr.open_dataset(path, engine=ENGINE) as ds:
+    with FILE_LOCK, xr.open_dataset(path, engine=ENGINE, lock=False) as ds:
         return {name: max(int(ds[name].dtype.itemsize // 4), 1) for name in names}
 
 
 def read_text(path: str, name: str, width: int) -> np.ndarray:
     """On a worker: one text variable of one file, at ``width`` characters."""
-    with xr.open_dataset(path, engine=ENGINE) as ds:
+    with FILE_LOCK, xr.open_dataset(path, engine=ENGINE, lock=False) as ds:
         values: np.ndarray = ds[name].values.astype(f"<U{width}")
     return values
 
@@ -97,7 +102,7 @@ def _text_variables(path: Path) -> tuple[str, ...]:
     import netCDF4
 
     try:
-        with netCDF4.Dataset(path) as nc:
+        with FILE_LOCK, netCDF4.Dataset(path) as nc:
             # coordinates (labels, and those a variable's ``coordinates`` attribute names) are
             # small and stay as xarray opens them; text *data* is what grows with the hours
             coords = set(nc.dimensions)
@@ -121,7 +126,7 @@ def _lazy_text(path: Path, name: str, width: int) -> xr.Variable:
     dask: Any = importlib.import_module("dask")
     dask_array: Any = importlib.import_module("dask.array")
 
-    with netCDF4.Dataset(path) as nc:
+    with FILE_LOCK, netCDF4.Dataset(path) as nc:
         var = nc.variables[name]
         dims = tuple(var.dimensions)
         shape = tuple(int(n) for n in var.shape)
@@ -132,13 +137,3 @@ def _lazy_text(path: Path, name: str, width: int) -> xr.Variable:
         dtype=f"<U{width}",
     )
     return xr.Variable(dims, data, attrs)
-
-
-def _local_time(ds: xr.Dataset) -> xr.Dataset:
-    """Put times back on the local study clock (files store them in UTC with the offset)."""
-    if "time" not in ds.coords or not np.issubdtype(ds["time"].dtype, np.datetime64):
-        return ds
-    if not str(ds["time"].encoding.get("units", "")).endswith("+05:00"):
-        return ds
-    local = ds["time"].values + np.timedelta64(LOCAL_OFFSET_H, "h")
-    return ds.assign_coords(time=("time", local, dict(ds["time"].attrs)))

@@ -22,7 +22,6 @@ import dataclasses
 import json
 import os
 import socket
-import threading
 import time
 import traceback
 from collections.abc import Mapping
@@ -31,6 +30,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import xarray as xr
+from xarray.backends.locks import SerializableLock
 
 from casa1000.studies.spine.results_io import sha256_of, write_json
 from casa1000.studies.spine.run_facts import peak_memory_mb
@@ -39,12 +39,15 @@ from casa1000.studies.sweep.axes import SweepBase, SweepPoint
 MARKER = "scenario.json"
 """The file a task writes last in its scenario folder."""
 
-FILE_LOCK = threading.Lock()
-"""Serialises the result writes of tasks sharing a process (the ``threads`` scheduler).
+FILE_LOCK = SerializableLock(token="casa1000-sweep-netcdf")
+"""Serialises every NetCDF read and write of the sweep within one process.
 
 HDF5, under NetCDF-4, is not safe to use from two threads at once: two tasks
-writing their results concurrently crash the interpreter.  Across processes
-(the default local cluster, any remote cluster) the lock is never contended."""
+writing their results concurrently, or two files opened at once, crash the
+interpreter (seen with the ``threads`` scheduler).  Threads of one process --
+the threaded scheduler, a multi-threaded Dask worker -- take turns; processes
+do not share it.  A serialisable lock with a fixed token, so that the copy a
+worker unpickles from a task graph is the same lock as its own."""
 
 
 class ScenarioStatus(StrEnum):
