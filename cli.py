@@ -118,6 +118,24 @@ study_app = _typer("Studies driven by the profiles; each writes NetCDF, CSV and 
 app.add_typer(study_app, name="study")
 # --- sub-apps: dashboards (issue 11); add below this line ---
 
+
+class _ReportByDefault(TyperGroup):
+    """``casa1000 dashboard DIR ...`` is short for ``casa1000 dashboard report DIR ...``."""
+
+    # click's Context (typer vendors click and does not export the class it annotates with)
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.list_commands(ctx) and args[0] not in ("--help", "-h"):
+            args = ["report", *args]
+        return super().parse_args(ctx, args)
+
+
+dashboard_app = _typer(
+    "Offline HTML report of result folders (casa1000 dashboard RESULTS_DIR... --out "
+    "report.html), and a live what-if view (casa1000 dashboard serve).",
+    cls=_ReportByDefault,
+)
+app.add_typer(dashboard_app, name="dashboard")
+
 # (end of dashboard sub-apps)
 
 # --- sub-apps: regression suite (issue 12); add below this line ---
@@ -962,6 +980,62 @@ def study_benchmark(
 
 
 # --- dashboard commands (issue 11); add below this line ---
+
+
+@dashboard_app.command("report")
+@user_errors
+def dashboard_report(
+    folders: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="RESULTS_DIR...",
+            help="Result folders (casa1000 study ... --out DIR); the first is the reference.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("report.html"),
+    drill_down: Annotated[
+        int,
+        typer.Option(
+            "--drill-down",
+            help="Contingencies whose worst hour is solved again for the drill-down (0: none).",
+        ),
+    ] = 6,
+) -> None:
+    """Write one self-contained HTML report that opens offline in any browser."""
+    from casa1000.dashboards.report import write_report
+
+    with _progress("dashboard") as progress:
+        facts = write_report(folders, out, drill_cases=drill_down, progress=progress)
+    log.info("%s", facts.drill_down_note)
+    typer.echo(
+        f"wrote {facts.path} ({facts.size_bytes / 1e6:.1f} MB, {facts.figures} figures, "
+        f"{facts.seconds:.1f} s)"
+    )
+
+
+@dashboard_app.command("serve")
+@user_errors
+def dashboard_serve(
+    port: Annotated[int, typer.Option("--port", help="TCP port; 0 picks a free one.")] = 8050,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind (127.0.0.1: this machine only).")
+    ] = "127.0.0.1",
+) -> None:
+    """Serve the live what-if view: change the scenario, the seasonal study re-runs."""
+    from casa1000.dashboards.live import LiveServer
+
+    server = LiveServer(host=host, port=port)
+    try:
+        # announced inside the try: a Ctrl-C right after the address still stops cleanly
+        typer.echo(f"casa1000 what-if view on {server.url} (Ctrl-C stops it)")
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    log.info("stopped")
+
 
 # (end of dashboard commands)
 
