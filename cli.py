@@ -1236,8 +1236,6 @@ def run_main(
     for name, summary in report.summaries().items():
         headline += [f"{name}: {line}" for line in summary.headline]
     headline += [f"{name}: skipped, {why}" for name, why in report.skipped.items()]
-    if report.dashboards is None and not no_dashboard:
-        headline.append("dashboard: not written (no dashboard writer in casa1000.dashboards yet)")
     files = report.files()
     table = pd.DataFrame(
         {"file": [str(p) for p in files], "bytes": [_size_of(p) for p in files]}
@@ -1320,11 +1318,11 @@ def sweep(
         str,
         typer.Option(
             "--scheduler",
-            help="synchronous, threads, local (a LocalCluster) or tcp://HOST:PORT.",
+            help="synchronous (in this process), local (a LocalCluster) or tcp://HOST:PORT.",
         ),
     ] = "local",
     workers: Annotated[
-        int, typer.Option("--workers", help="Workers of the local cluster (or threads).")
+        int, typer.Option("--workers", help="Worker processes of the local cluster.")
     ] = 2,
     resume: Annotated[
         bool, typer.Option("--resume", help="Skip scenarios an earlier run finished.")

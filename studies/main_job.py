@@ -5,9 +5,8 @@ and writes them as ``profiles.nc``, then runs every registered study in the
 order of :data:`~casa1000.studies.registry.STUDIES` through the runner
 (:func:`~casa1000.studies.spine.runner.execute` and
 :func:`~casa1000.studies.spine.runner.write_result`), giving the studies that
-need other results those results from memory, then the dashboard when the
-dashboards package provides a writer
-(:mod:`casa1000.studies.sweep.dashboard_hook`).  Last it writes
+need other results those results from memory, then the offline dashboard of the folder
+(``dashboard.html``, :mod:`casa1000.dashboards.report`).  Last it writes
 ``run.manifest.json``: the scenario, each step's time, the SHA-256 of the
 profiles and of every study manifest, and the dashboard files.
 """
@@ -31,7 +30,7 @@ from casa1000.studies.spine.runner import Written, execute, write_result
 from casa1000.studies.spine.scenario import Scenario, StudyInputs
 from casa1000.studies.spine.study import Progress, StudyResult, StudySummary
 from casa1000.studies.sweep.axes import with_fields
-from casa1000.studies.sweep.dashboard_hook import MAIN_JOB_WRITER, write_with
+from casa1000.studies.sweep.dashboard_hook import main_job_dashboard
 
 log = logging.getLogger("casa1000")
 
@@ -55,7 +54,7 @@ class MainJobOptions:
     studies
         Studies to run with their upstream studies; every registered study when None.
     dashboard
-        Write the dashboard when the dashboards package provides a writer.
+        Write the offline dashboard (``dashboard.html``).
     """
 
     months: tuple[int, ...] = ()
@@ -80,7 +79,7 @@ class MainJobReport:
     skipped
         Study -> why it did not run.
     dashboards
-        Dashboard files; None when no writer is available.
+        Dashboard files; None when not asked for.
     manifest
         ``run.manifest.json``.
     step_times_s
@@ -195,10 +194,9 @@ def run_main_job(
     if chosen.dashboard:
         meter.start("dashboard")
         t0 = time.perf_counter()
-        dashboards = write_with(MAIN_JOB_WRITER, folder)
+        dashboards = (main_job_dashboard(folder, meter.within("dashboard")),)
         times["dashboard"] = round(time.perf_counter() - t0, 3)
-        if dashboards is None:
-            log.info("no dashboard: casa1000.dashboards has no %s yet", MAIN_JOB_WRITER)
+        log.info("dashboard: %.1f s -> %s", times["dashboard"], dashboards[0])
     meter.start("done")
     wall = round(time.perf_counter() - started, 3)
     manifest = _write_manifest(

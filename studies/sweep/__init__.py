@@ -11,5 +11,6 @@
 * :mod:`.combine` -- the results along a ``scenario`` dimension, chunked Zarr
   (or NetCDF), read and written chunk by chunk;
 * :mod:`.job` -- :func:`~.job.run_sweep`: plan, run, resume, combine, report;
-* :mod:`.dashboard_hook` and :mod:`.comparison_page` -- the comparison page.
+* :mod:`.dashboard_hook` and :mod:`.comparison_page` -- the dashboards' comparison
+  of the first scenarios, and a static table of all of them.
 """

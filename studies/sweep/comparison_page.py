@@ -1,7 +1,8 @@
-"""A static page of a sweep's comparison table, for when no dashboard writer exists.
+"""A static page of a sweep's comparison table: every scenario, however many.
 
 One self-contained HTML file, no script and no network: the scenarios, their
-axis values, status and the per-scenario figures of ``sweep_scenarios.csv``.
+axis values, status and the per-scenario figures of ``sweep_scenarios.csv``
+(the dashboards' interactive comparison holds only the first few scenarios).
 Scenario names, axis values and error texts are data typed by users: every cell
 is escaped.
 """

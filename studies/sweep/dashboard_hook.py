@@ -1,56 +1,71 @@
-"""The one place the main job and the sweeps reach the dashboard writers.
+"""The one place the main job and the sweeps reach the dashboards.
 
-:mod:`casa1000.dashboards` owns plotly and every dashboard page.  The main job
-and the sweeps only call, when the dashboards package provides them:
+:mod:`casa1000.dashboards` owns plotly and every dashboard page; its
+:func:`~casa1000.dashboards.report.write_report` reads result folders through
+the runner and writes one self-contained HTML file that opens offline.
 
-* ``write_dashboard(folder) -> Path | Iterable[Path]`` -- the dashboard of a
-  results folder written by ``casa1000 run`` (``<study>.nc`` with manifests);
-* ``write_sweep_dashboard(folder) -> Path | Iterable[Path]`` -- the comparison
-  dashboard of a sweep folder (``sweep_scenarios.csv``, ``sweep_<study>.zarr``).
-
-Both read what is already written, so they work on results of earlier runs too.
-When a writer is absent, nothing is written and the caller says so.
+* The main job writes the report of its own folder (``dashboard.html``).
+* A sweep writes the report of up to :data:`MAX_COMPARED` finished scenarios
+  side by side (``sweep_dashboard.html``; the dashboards compare every folder
+  with the first, and hold each folder's results in memory, so a large sweep is
+  compared on its first scenarios) next to its own static table of every
+  scenario (:mod:`.comparison_page`).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Sequence
 from pathlib import Path
+
+from casa1000.studies.spine.study import Progress
 
 log = logging.getLogger("casa1000")
 
-MAIN_JOB_WRITER = "write_dashboard"
-"""Name of the dashboard writer of a results folder in :mod:`casa1000.dashboards`."""
-SWEEP_WRITER = "write_sweep_dashboard"
-"""Name of the comparison-dashboard writer of a sweep folder in :mod:`casa1000.dashboards`."""
+MAIN_JOB_PAGE = "dashboard.html"
+SWEEP_PAGE = "sweep_dashboard.html"
+MAX_COMPARED = 8
+"""Scenarios a sweep's dashboard compares side by side (the first ones of the plan)."""
 
 
-def find_writer(name: str) -> Callable[[Path], object] | None:
-    """Return ``casa1000.dashboards.<name>`` if the dashboards package provides it."""
-    try:
-        module = importlib.import_module("casa1000.dashboards")
-    except ImportError:
-        return None
-    writer = getattr(module, name, None)
-    return writer if callable(writer) else None
+def main_job_dashboard(folder: Path, progress: Progress | None = None) -> Path:
+    """Write the offline dashboard of a results folder into it.
+
+    Raises
+    ------
+    InputError
+        If the folder's results cannot be read or the page cannot be written.
+    """
+    from casa1000.dashboards.report import write_report
+
+    return write_report([folder], folder / MAIN_JOB_PAGE, progress=progress).path
 
 
-def write_with(name: str, folder: Path) -> tuple[Path, ...] | None:
-    """Call the writer ``name`` on ``folder``; None when there is no such writer.
+def sweep_dashboard(folder: Path, scenario_folders: Sequence[Path]) -> Path | None:
+    """Write the side-by-side dashboard of a sweep's first finished scenarios.
+
+    Parameters
+    ----------
+    folder
+        The sweep folder (the page is written there).
+    scenario_folders
+        Results folders of the finished scenarios, in plan order.
 
     Returns
     -------
-    tuple of Path or None
-        The files the writer reports, or None when it is absent.
+    Path or None
+        The page, or None when no scenario finished.
     """
-    writer = find_writer(name)
-    if writer is None:
+    from casa1000.dashboards.report import write_report
+
+    if not scenario_folders:
         return None
-    written = writer(folder)
-    if isinstance(written, str | Path):
-        return (Path(written),)
-    if isinstance(written, Iterable):
-        return tuple(Path(str(p)) for p in written)
-    return ()
+    chosen = list(scenario_folders[:MAX_COMPARED])
+    if len(scenario_folders) > MAX_COMPARED:
+        log.info(
+            "dashboard: the first %d of %d scenarios side by side (sweep_scenarios.csv has all)",
+            MAX_COMPARED,
+            len(scenario_folders),
+        )
+    # no drill-down: it solves hours again, once per scenario
+    return write_report(chosen, folder / SWEEP_PAGE, drill_cases=0).path

@@ -4,17 +4,21 @@
 
 * ``synchronous`` -- one task after another in this process (Dask's
   synchronous scheduler); the easiest to debug;
-* ``threads`` -- Dask's threaded scheduler in this process (``workers``
-  threads).  The solvers hold the GIL for much of each task, so this gains
-  less than processes; result files are written one at a time (HDF5 is not
-  thread-safe: two concurrent writes crash the interpreter), and a warning one
-  thread silences may be printed by another (the filters are process-wide);
 * ``local`` (default) -- a :class:`distributed.LocalCluster` of ``workers``
   single-threaded worker processes, started and stopped with the sweep;
 * ``tcp://HOST:PORT`` (any scheduler address) -- an existing cluster; for
   dask-jobqueue or Kubernetes start the cluster there and pass its scheduler
   address.  Its workers need casa1000 installed and must see the sweep's
   output folder (a shared file system): each task writes its own results there.
+
+No scheduler runs two tasks as threads of one process: HDF5, under the
+NetCDF-4 result files, is not thread-safe, and two studies writing or reading
+their files from two threads crashed the interpreter (Dask's threaded scheduler,
+a ``processes=False`` cluster).  Workers of an existing cluster should be
+started with one thread each (``dask worker --nthreads 1``; a warning says when
+they are not); the sweep's own reads and writes take a process-wide lock
+(:data:`~.scenario_task.FILE_LOCK`), which makes several threads safer, not
+safe.
 
 Inside the session the same scheduler also runs the combination of the results
 (:mod:`casa1000.studies.sweep.combine`), so on a cluster the chunks are read
@@ -41,13 +45,13 @@ from casa1000.studies.sweep.scenario_task import (
 
 log = logging.getLogger("casa1000")
 
-LOCAL_SCHEDULERS = ("synchronous", "threads", "local")
+LOCAL_SCHEDULERS = ("synchronous", "local")
 """Scheduler names that start nothing outside this machine."""
 
 CONNECT_TIMEOUT = "20s"
 """How long to try reaching an existing scheduler."""
 
-SCHEDULER_HELP = "synchronous, threads, local, or a scheduler address such as tcp://host:8786"
+SCHEDULER_HELP = "synchronous, local, or a scheduler address such as tcp://host:8786"
 
 OnDone = Callable[[ScenarioOutcome], None]
 """Called in this process as each scenario finishes."""
@@ -62,7 +66,7 @@ class Session:
     scheduler
         What was asked for (see the module docstring).
     workers
-        Worker processes or threads (``0``: whatever the existing cluster has).
+        Worker processes (on an existing cluster: how many it had at the start).
     description
         One line for the log, e.g. ``LocalCluster, 2 worker processes``.
     client
@@ -91,26 +95,16 @@ class Session:
 
     def _run_local(self, tasks: Sequence[ScenarioTask], report: OnDone) -> list[ScenarioOutcome]:
         dask = _module("dask")
-        callbacks = _module("dask.callbacks")
-
-        def posttask(
-            key: object, result: object, dsk: object, state: object, worker: object
-        ) -> None:
-            if isinstance(result, ScenarioOutcome):
-                report(result)
-
-        delayed = [
-            dask.delayed(run_scenario, pure=False)(task, dask_key_name=f"scenario-{task.key}")
-            for task in tasks
-        ]
-        with callbacks.Callback(posttask=posttask):
-            results = dask.compute(
-                *delayed, scheduler=self.scheduler, num_workers=max(self.workers, 1)
+        outcomes = []
+        for task in tasks:  # one at a time, each through Dask's synchronous scheduler
+            delayed = dask.delayed(run_scenario, pure=False)(
+                task, dask_key_name=f"scenario-{task.key}"
             )
-        return [
-            r if isinstance(r, ScenarioOutcome) else _not_outcome(t, r)
-            for t, r in zip(tasks, results, strict=True)
-        ]
+            (result,) = dask.compute(delayed, scheduler="synchronous")
+            outcome = result if isinstance(result, ScenarioOutcome) else _not_outcome(task, result)
+            report(outcome)
+            outcomes.append(outcome)
+        return outcomes
 
     def _run_distributed(
         self, tasks: Sequence[ScenarioTask], report: OnDone
@@ -141,22 +135,18 @@ def dask_session(
     workers: int = 2,
     *,
     folder: Path | None = None,
-    processes: bool = True,
 ) -> Iterator[Session]:
     """Open the scheduler a sweep runs on, and close what it started.
 
     Parameters
     ----------
     scheduler
-        ``synchronous``, ``threads``, ``local`` or a scheduler address.
+        ``synchronous``, ``local`` or a scheduler address.
     workers
-        Worker processes of a local cluster, threads of ``threads``; ignored
-        for an existing cluster.
+        Worker processes of a local cluster; ignored for the others.
     folder
         The sweep's output folder; on an existing cluster a worker checks that
         it can write there before any task is sent.
-    processes
-        Local cluster of processes (True) or of threads in this process.
 
     Yields
     ------
@@ -173,15 +163,11 @@ def dask_session(
 
     if not 1 <= workers <= 1024:
         raise InputError("--workers", "workers", workers, "1 to 1024")
-    if scheduler in ("synchronous", "threads"):
-        threads = 1 if scheduler == "synchronous" else workers
-        with dask.config.set(scheduler=scheduler, num_workers=threads):
-            kind = (
-                "in-process, one task at a time"
-                if threads == 1
-                else f"in-process, {threads} threads"
+    if scheduler == "synchronous":
+        with dask.config.set(scheduler="synchronous"):
+            yield Session(
+                scheduler=scheduler, workers=1, description="in-process, one task at a time"
             )
-            yield Session(scheduler=scheduler, workers=threads, description=kind)
         return
     distributed = _module("distributed")
     if scheduler == "local":
@@ -189,17 +175,16 @@ def dask_session(
             distributed.LocalCluster(
                 n_workers=workers,
                 threads_per_worker=1,
-                processes=processes,
+                processes=True,
                 dashboard_address="127.0.0.1:0",  # a free port, never 8787 (taken by others)
                 silence_logs=logging.ERROR,
             ) as cluster,
             distributed.Client(cluster) as client,
         ):
-            kind = "processes" if processes else "threads"
             yield Session(
                 scheduler=scheduler,
                 workers=workers,
-                description=f"Dask LocalCluster, {workers} worker {kind}",
+                description=f"Dask LocalCluster, {workers} worker processes",
                 client=client,
             )
         return
@@ -214,7 +199,16 @@ def dask_session(
     with client:
         if folder is not None:
             _check_workers(client, scheduler, folder)
-        count = len(client.scheduler_info().get("workers", {}))
+        workers_info = client.scheduler_info().get("workers", {})
+        count = len(workers_info)
+        threaded = sum(1 for w in workers_info.values() if int(w.get("nthreads", 1)) > 1)
+        if threaded:
+            log.warning(
+                "%d of %d workers run several threads: HDF5 is not thread-safe, start them "
+                "with --nthreads 1 (the sweep serialises its own file access per process)",
+                threaded,
+                count,
+            )
         yield Session(
             scheduler=scheduler,
             workers=count,

@@ -8,7 +8,8 @@ Folder layout of a sweep (``--out``)::
     sweep_<study>.zarr              each study along ``scenario`` (or .nc)
     sweep_<study>_<table>.csv       each study's tables, all scenarios
     sweep_scenarios.csv             one row per scenario: axes, status, error, figures
-    sweep_comparison.html           the comparison page (or the dashboards' own)
+    sweep_comparison.html           every scenario's figures in one static table
+    sweep_dashboard.html            the dashboards' comparison of the first scenarios
     sweep.manifest.json             written last: what ran, what failed, every file
 
 ``<key>`` is a hash of the scenario's inputs and study settings, so a resumed
@@ -47,7 +48,7 @@ from casa1000.studies.sweep.combine import (
     comparison,
 )
 from casa1000.studies.sweep.comparison_page import write_comparison_page
-from casa1000.studies.sweep.dashboard_hook import SWEEP_WRITER, write_with
+from casa1000.studies.sweep.dashboard_hook import sweep_dashboard
 from casa1000.studies.sweep.dask_execution import dask_session
 from casa1000.studies.sweep.scenario_task import (
     ScenarioOutcome,
@@ -72,12 +73,10 @@ class SweepOptions:
     Parameters
     ----------
     scheduler
-        ``synchronous``, ``threads``, ``local`` (a LocalCluster, default) or a
-        scheduler address ``tcp://HOST:PORT``.
+        ``synchronous`` (in this process), ``local`` (a LocalCluster,
+        default) or a scheduler address ``tcp://HOST:PORT``.
     workers
-        Workers of a local cluster (threads of ``threads``).
-    processes
-        Local cluster of processes (default) or of threads.
+        Worker processes of a local cluster.
     resume
         Skip scenarios an earlier run of the same plan finished.
     store
@@ -86,7 +85,6 @@ class SweepOptions:
 
     scheduler: str = "local"
     workers: int = 2
-    processes: bool = True
     resume: bool = False
     store: StoreFormat = StoreFormat.ZARR
 
@@ -209,9 +207,7 @@ def run_sweep(
 
     # nothing left to run: combine here rather than start (or reach) a cluster for it
     scheduler = chosen.scheduler if todo else "synchronous"
-    with dask_session(
-        scheduler, chosen.workers, folder=folder, processes=chosen.processes
-    ) as session:
+    with dask_session(scheduler, chosen.workers, folder=folder) as session:
         log.info("sweep of %d scenarios (%d to run) on %s", total, len(todo), session.description)
         session.run(todo, on_done)
         ordered = tuple(outcomes[t.key] for t in tasks)
@@ -224,7 +220,7 @@ def run_sweep(
     }
     frame = comparison(_specs(plan), ordered, members, plan.axes)
     scenario_table = write_table(frame, folder / SCENARIO_TABLE, index=False)
-    pages = _pages(folder, frame)
+    pages = _pages(folder, frame, [m.folder for m in members.values()])
     wall = round(time.perf_counter() - started, 3)
     counts = {s.value: sum(o.status is s for o in ordered) for s in ScenarioStatus}
     manifest = _write_manifest(
@@ -320,12 +316,11 @@ def _combine(
     return stores, tables
 
 
-def _pages(folder: Path, frame: pd.DataFrame) -> tuple[Path, ...]:
-    written = write_with(SWEEP_WRITER, folder)
-    if written is not None:
-        return written
+def _pages(folder: Path, frame: pd.DataFrame, finished: Sequence[Path]) -> tuple[Path, ...]:
     title = f"casa1000 sweep: {len(frame)} scenarios"
-    return (write_comparison_page(frame, folder / COMPARISON_PAGE, title=title),)
+    table = write_comparison_page(frame, folder / COMPARISON_PAGE, title=title)
+    dashboard = sweep_dashboard(folder, finished)
+    return (table,) if dashboard is None else (table, dashboard)
 
 
 def _write_manifest(

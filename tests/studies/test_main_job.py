@@ -55,6 +55,8 @@ def test_profiles_and_the_job_manifest(july: MainJobReport) -> None:
     assert set(manifest["step_times_s"]) >= {"inputs", *july.results}
     assert manifest["scenario"]["profile_hydrology"] == "normal"
     assert july.files()[-1] == july.manifest
+    assert july.dashboards is not None and july.dashboards[0].name == "dashboard.html"
+    assert manifest["dashboards"] == ["dashboard.html"]
     assert all(p.exists() for p in july.files())
 
 

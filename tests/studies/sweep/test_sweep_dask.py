@@ -124,10 +124,15 @@ def test_the_failing_scenario_is_reported_with_its_parameters(cluster_sweep: Swe
     assert "KABUL" in json.loads(marker.read_text())["error"]
 
 
-def test_comparison_page_escapes_scenario_names(cluster_sweep: SweepReport) -> None:
-    page = next(p for p in cluster_sweep.pages if p.suffix == ".html").read_text()
-    assert "<script>alert(1)</script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+def test_comparison_pages_escape_scenario_names(cluster_sweep: SweepReport) -> None:
+    names = {p.name for p in cluster_sweep.pages}
+    assert names == {"sweep_comparison.html", "sweep_dashboard.html"}
+    for page in cluster_sweep.pages:
+        text = page.read_text()
+        assert "<script>alert(1)</script>" not in text, page.name
+    table = (cluster_sweep.folder / "sweep_comparison.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in table
+    assert "no Kabul terminal to take out" in table  # failed scenarios are listed too
 
 
 def test_tables_of_every_scenario(cluster_sweep: SweepReport) -> None:
@@ -154,7 +159,7 @@ def test_an_existing_cluster_by_its_address(
 
     plan = plan_sweep(axes={"hydrology": "dry"}, studies=["seasonal"], months=[7])
     with LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=False, dashboard_address="127.0.0.1:0"
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
     ) as cluster:
         report = run_sweep(plan, tmp_path, SweepOptions(scheduler=cluster.scheduler_address))
         assert report.session.startswith(f"Dask cluster at {cluster.scheduler_address}")

@@ -64,20 +64,6 @@ def test_a_resumed_sweep_skips_finished_scenarios(tmp_path: Path) -> None:
     assert (a.scenario.values == b.scenario.values).all()
 
 
-# warning filters are process-wide: a warning one thread silences can reach another
-@pytest.mark.filterwarnings("default::UserWarning")
-def test_threads_give_the_numbers_of_one_task_at_a_time(tmp_path: Path) -> None:
-    plan = plan_sweep(axes={"hydrology": "dry,wet"}, studies=["seasonal"], months=[7])
-    alone = run_sweep(plan, tmp_path / "a", IN_PROCESS)
-    threads = run_sweep(plan, tmp_path / "b", SweepOptions(scheduler="threads", workers=2))
-    assert threads.session == "in-process, 2 threads"
-    assert all(o.status is ScenarioStatus.DONE for o in threads.outcomes)
-    a = open_combined(alone.stores["seasonal"]).load()
-    b = open_combined(threads.stores["seasonal"]).load()
-    for name in a.data_vars:
-        assert a[name].equals(b[name]), name
-
-
 def test_sweep_command_reports_a_failed_scenario_and_exits_1(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app,
@@ -117,6 +103,7 @@ def test_sweep_command_reports_a_failed_scenario_and_exits_1(tmp_path: Path) -> 
         (["--hydrology", "moist"], "one of dry, normal, wet"),
         (["--set", "hvdc.rating_mw"], "key=v1,v2"),
         (["--scheduler", "carrier-pigeon"], "tcp://host:8786"),
+        (["--scheduler", "threads"], "synchronous, local"),
         (["--workers", "0"], "1 to 1024"),
         (["--store", "parquet"], "zarr or netcdf"),
         (["--studies", "astrology"], "one of seasonal"),
