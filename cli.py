@@ -976,6 +976,110 @@ def study_benchmark(
 
 # --- study indicators (issue 10); add below this line ---
 
+
+@study_app.command("indicators")
+@user_errors
+def study_indicators(
+    results: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Results folder(s), each with a seasonal result (and optionally "
+            "contingency and transfer); several are compared, the first as base."
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Output folder (default: the results folder; with several, "
+            "casa1000-indicators with one subfolder per set and the comparison).",
+        ),
+    ] = None,
+    years: Annotated[
+        int, typer.Option("--years", help="Years of the adequacy Monte Carlo (1-100000).")
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo.")] = 0,
+    emission_factor: Annotated[
+        float | None,
+        typer.Option(
+            "--emission-factor",
+            help="CO2 of Pakistan's marginal plant [t/MWh] (default: seeded 0.58).",
+        ),
+    ] = None,
+    outage_rates: Annotated[
+        Path | None, typer.Option("--outage-rates", help="Outage-rate CSV instead of the seeds.")
+    ] = None,
+    tariffs: Annotated[
+        Path | None, typer.Option("--tariffs", help="Tariff CSV instead of the seeds.")
+    ] = None,
+    profiles: Annotated[
+        Path | None,
+        typer.Option("--profiles", help="The profile file the results were made from, if any."),
+    ] = None,
+    top: TopArg = 10,
+    fmt: FormatArg = OutputFormat.TABLE,
+) -> None:
+    """Energy-security indicators of result sets: delivery, security, adequacy, dependence."""
+    from casa1000.errors import InputError
+    from casa1000.studies.indicators.comparison import (
+        compare,
+        comparison_table,
+        write_comparison,
+    )
+    from casa1000.studies.indicators.result_folders import load_result_set, set_labels
+    from casa1000.studies.indicators.study import SPEC, IndicatorsConfig
+    from casa1000.studies.spine.results_io import ensure_writable
+    from casa1000.studies.spine.runner import execute, write_result
+    from casa1000.studies.spine.study import StudySummary
+
+    if not 1 <= top <= 1000:
+        raise InputError("--top", "top", top, "1 to 1000 rows")
+    config = IndicatorsConfig(
+        mc_years=years,
+        mc_seed=seed,
+        marginal_emission_factor_t_per_mwh=emission_factor,
+        outage_rates_file=outage_rates,
+        tariffs_file=tariffs,
+    )
+    for folder in results:
+        if not folder.is_dir():
+            raise InputError(str(folder), "RESULTS_DIR", str(folder), "an existing results folder")
+    labels = set_labels(results)
+    base = out or Path("casa1000-indicators")
+    targets = [out or results[0]] if len(results) == 1 else [base / lb for lb in labels]
+    for target in targets:
+        ensure_writable(target)
+    sets = {}
+    files: list[Path] = []
+    for label, folder, target in zip(labels, results, targets, strict=True):
+        with _progress(f"indicators {label}") as progress:
+            progress("inputs", 0.0)
+            inputs = load_result_set(folder, profile_file=profiles)
+            result = execute(SPEC, inputs, config, progress=progress)
+        written = write_result(SPEC, result, target)
+        files += [written.data, *written.tables.values(), written.manifest]
+        sets[label] = result.dataset
+    if len(results) == 1:
+        log.info("wrote %s", ", ".join(str(p) for p in files))
+        _emit(SPEC.summary(next(iter(sets.values())), top), fmt, files)
+        return
+    comparison = compare(sets)
+    files += write_comparison(comparison, base)
+    log.info("wrote %s", ", ".join(str(p) for p in files))
+    lines = [f"indicators of {len(sets)} result sets, differences to {labels[0]}"]
+    for label, ds in sets.items():
+        first = SPEC.summary(ds, top).headline
+        lines += [f"{label}: {first[0][3:]}", f"{label}: {first[6][3:]}"]
+    _emit(
+        StudySummary(
+            headline=tuple(lines),
+            tables={"comparison": comparison_table(comparison).round(2)},
+        ),
+        fmt,
+        files,
+    )
+
+
 # (end of indicator commands)
 
 

@@ -30,10 +30,11 @@ from casa1000.grid.params import (
     Contract,
     GridParams,
     Hvdc,
+    Roles,
 )
 from casa1000.grid.reference import TABLES
 
-SINGLETONS: dict[str, type] = {"hvdc": Hvdc, "contract": Contract}
+SINGLETONS: dict[str, type] = {"hvdc": Hvdc, "contract": Contract, "roles": Roles}
 KEY_HELP = (
     "a key such as hvdc.rating_mw, contract.pakistan_mw, line.<ID>.length_km, "
     "hvdc.terminal.<ID>.rating_mw (sections: " + ", ".join([*COLLECTIONS, *SINGLETONS]) + ")"
@@ -112,7 +113,7 @@ def _split(key: str, value: object, where: str) -> tuple[str, str | None, str | 
         return head, None, None, parts[1]
     if head == "hvdc" and len(parts) == 4 and parts[1] in HVDC_COLLECTIONS:
         return f"hvdc.{parts[1]}", parts[2], None, parts[3]
-    if head == "contract" and len(parts) == 2:
+    if head in ("contract", "roles") and len(parts) == 2:
         return head, None, None, parts[1]
     raise InputError(where, key, value, KEY_HELP)
 

@@ -56,6 +56,14 @@ RANGES: dict[str, list[Check]] = {
     "external": [
         ("vm_pu", lambda v: 0.9 <= v <= 1.1, "a set-point in 0.9..1.1 pu"),
         ("max_import_mw", lambda v: v >= 0, "an import capability >= 0 MW"),
+        ("q_min_mvar", lambda v: v <= 0, "a reactive capability <= 0 Mvar (absorbing)"),
+        ("q_max_mvar", lambda v: v >= 0, "a reactive capability >= 0 Mvar (producing)"),
+    ],
+    "tie": [
+        ("sc_mva", lambda v: v > 0, "a short-circuit power > 0 MVA"),
+        ("x_r_ratio", lambda v: 0 < v <= 100, "an X/R ratio in (0, 100]"),
+        ("circuits", lambda v: 1 <= v <= 8, "1 to 8 circuits"),
+        ("max_i_ka", lambda v: v > 0, "a current rating > 0 kA"),
     ],
 }
 
@@ -108,7 +116,7 @@ def _references(params: GridParams) -> Iterable[InputError]:
                 key = f"{prefix}.{ident}"
                 yield InputError(params.origin_of(key), key, ident, "a unique id")
     buses = {b.id for b in params.buses}
-    zones = {z.id for z in params.zones} | {"EXT"}
+    zones = {z.id for z in params.zones}
     allowed_buses = "an existing bus id (see `casa1000 grid show`)"
     refs: list[tuple[str, str, str]] = []  # (prefix, field, collection it must name)
     refs += [
@@ -119,6 +127,7 @@ def _references(params: GridParams) -> Iterable[InputError]:
     refs += [("trafo", "hv_bus", "bus"), ("trafo", "lv_bus", "bus")]
     refs += [("plant", "bus", "bus"), ("load", "bus", "bus"), ("shunt", "bus", "bus")]
     refs += [("external", "bus", "bus"), ("bus", "zone", "zone"), ("plant", "zone", "zone")]
+    refs += [("tie", "bus", "bus"), ("tie", "to_bus", "bus")]
     refs += [("load", "zone", "zone")]
     known = {
         "bus": buses,
@@ -141,6 +150,23 @@ def _references(params: GridParams) -> Iterable[InputError]:
         if t.bus not in buses:
             key = f"hvdc.terminal.{t.id}.bus"
             yield InputError(params.origin_of(key), key, t.bus, allowed_buses)
+    offtakers = set(params.roles.offtakers)
+    for t in params.hvdc.inverters:
+        if t.offtaker not in offtakers:
+            key = f"hvdc.terminal.{t.id}.offtaker"
+            yield InputError(params.origin_of(key), key, t.offtaker, f"one of {sorted(offtakers)}")
+    for ln in params.roles.supplier_ties:
+        if ln not in lines:
+            key = "roles.supplier_ties"
+            yield InputError(params.origin_of(key), key, ln, "an existing line id")
+    if params.roles.supplier_external not in {e.id for e in params.externals}:
+        key = "roles.supplier_external"
+        yield InputError(
+            params.origin_of(key),
+            key,
+            params.roles.supplier_external,
+            f"one of {sorted(e.id for e in params.externals)}",
+        )
     terminals = {t.id for t in params.hvdc.terminals}
     for s in params.hvdc.segments:
         for name in ("from_terminal", "to_terminal"):
@@ -162,6 +188,16 @@ def _electrical(params: GridParams) -> Iterable[InputError]:
                 allowed = f"a {b.vn_kv:g} kV line type to match bus {b.id}"
                 yield InputError(params.origin_of(key), key, ln.line_type, allowed)
                 break
+    external_buses = {e.bus for e in params.externals}
+    for tie in params.ties:
+        a, b = by_id.get(tie.bus), by_id.get(tie.to_bus)
+        if a and b and abs(a.vn_kv - b.vn_kv) > 1e-6:
+            key = f"tie.{tie.id}.to_bus"
+            yield InputError(params.origin_of(key), key, tie.to_bus, f"a {a.vn_kv:g} kV bus")
+        if tie.to_bus not in external_buses:
+            key = f"tie.{tie.id}.to_bus"
+            allowed = "the bus of an external equivalent: " + ", ".join(sorted(external_buses))
+            yield InputError(params.origin_of(key), key, tie.to_bus, allowed)
     for tr in params.trafos:
         hv, lv = by_id.get(tr.hv_bus), by_id.get(tr.lv_bus)
         if hv and lv and hv.vn_kv <= lv.vn_kv:

@@ -74,6 +74,7 @@ def _in_service_by_params(built: BuiltNet) -> dict[str, npt.NDArray[np.bool_]]:
     """In-service flags the parameters give each table (an outage only removes more)."""
     params, ix, net = built.params, built.index, built.net
     lines = {ln.id: ln.in_service for ln in params.lines}
+    lines |= {t.id: t.in_service for t in params.ties}
     trafos = {t.id: t.in_service for t in params.trafos}
     plants = {p.id: p.in_service for p in params.plants}
     shunts = {s.id: s.in_service and lines.get(s.line or "", True) for s in params.shunts}
