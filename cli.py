@@ -1445,7 +1445,7 @@ def sweep(
     from casa1000.studies.spine.results_io import ensure_writable
     from casa1000.studies.spine.study import StudySummary
     from casa1000.studies.sweep.combine import StoreFormat
-    from casa1000.studies.sweep.job import SweepOptions, read_plan, run_sweep
+    from casa1000.studies.sweep.job import HEADLINE_COLUMNS, SweepOptions, read_plan, run_sweep
     from casa1000.studies.sweep.plan import plan_sweep
 
     axes = {
@@ -1491,7 +1491,10 @@ def sweep(
         *(f"FAILED {o.describe()}" for o in report.failed),
     ]
     frame = report.comparison.set_index("scenario")
-    shown = [c for c in frame.columns if c not in ("error", "key", "peak_memory_mb")]
+    figures = [c for c in HEADLINE_COLUMNS if c in frame.columns and frame[c].notna().any()]
+    if any(c.startswith("indicators.") for c in figures):
+        figures = [c for c in figures if c.startswith("indicators.")]
+    shown = [a.name for a in plan.axes] + ["status", "wall_time_s", *figures]
     files = report.files()
     tables = {"scenarios": frame if fmt is not OutputFormat.TABLE else frame[shown]}
     _emit(StudySummary(headline=tuple(headline), tables=tables), fmt, files)

@@ -176,7 +176,9 @@ def run_main_job(
             meter.skip(name)
             continue
         meter.start(name)
-        upstream: dict[str, xr.Dataset] = {n: results[n].dataset for n in spec.needs}
+        # every earlier result, not only the required ones: a study may use optional
+        # upstream results (the indicators use contingency and transfer when present)
+        upstream: dict[str, xr.Dataset] = {n: r.dataset for n, r in results.items()}
         config = with_fields(spec.config_type(), months=chosen.months)
         t0 = time.perf_counter()
         result = execute(

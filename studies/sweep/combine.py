@@ -232,8 +232,10 @@ def comparison(
 ) -> pd.DataFrame:
     """One row per scenario: axes, status, run facts and every one-row table of its studies.
 
-    A table of one row without an index of its own (the seasonal totals, say)
-    is a set of figures per scenario; its columns appear as ``<study>.<column>``.
+    Two kinds of tables hold figures of a whole scenario: one row without an
+    index of its own (the seasonal totals), whose columns appear as
+    ``<study>.<column>``, and a long table of named figures with a ``value``
+    column (the indicators' key figures), whose rows appear as ``<study>.<name>``.
 
     Parameters
     ----------
@@ -263,9 +265,8 @@ def comparison(
                 for table in spec.table_names:
                     path = member.folder / f"{spec.name}_{table}.csv"
                     frame, plain = _read_csv(path)
-                    if plain and len(frame) == 1:
-                        for col, value in frame.iloc[0].items():
-                            row.setdefault(f"{spec.name}.{col}", value)
+                    for col, value in _figures(frame, plain).items():
+                        row.setdefault(f"{spec.name}.{col}", value)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -367,6 +368,15 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, bool]:
         ) from None
     plain = len(frame.columns) > 0 and str(frame.columns[0]).startswith("Unnamed: 0")
     return (frame.drop(columns=frame.columns[0]) if plain else frame), plain
+
+
+def _figures(frame: pd.DataFrame, plain: bool) -> dict[str, object]:
+    """Figures of a whole scenario in a table, by name (none for per-month, per-case tables)."""
+    if plain and len(frame) == 1:
+        return {str(k): v for k, v in frame.iloc[0].items()}
+    if not plain and "value" in frame.columns and frame.iloc[:, 0].is_unique:
+        return {str(k): v for k, v in zip(frame.iloc[:, 0], frame["value"], strict=True)}
+    return {}
 
 
 def _lead_with(frame: pd.DataFrame, outcome: ScenarioOutcome, axes: Sequence[Axis]) -> pd.DataFrame:

@@ -60,6 +60,21 @@ from casa1000.studies.sweep.scenario_task import (
 
 log = logging.getLogger("casa1000")
 
+HEADLINE_COLUMNS = (
+    "indicators.delivered_pk_gwh",
+    "indicators.delivered_af_gwh",
+    "indicators.contract_fulfilment_pk_percent",
+    "indicators.n1_secure_hours_percent",
+    "indicators.capability_p10_season_mw",
+    "indicators.home_unserved_gwh",
+    "indicators.revenue_total_musd",
+    "seasonal.delivered_pk_gwh",
+    "seasonal.delivered_af_gwh",
+    "seasonal.curtailed_gwh",
+    "seasonal.hvdc_loss_percent",
+)
+"""Per-scenario figures shown on screen, the indicators' first (every figure is in the CSV)."""
+
 PLAN_FILE = "sweep_plan.json"
 MANIFEST = "sweep.manifest.json"
 SCENARIO_TABLE = "sweep_scenarios.csv"

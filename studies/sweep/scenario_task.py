@@ -156,9 +156,9 @@ def run_scenario(task: ScenarioTask) -> ScenarioOutcome:
         results: dict[str, xr.Dataset] = {}
         for name in task.studies:
             spec = study_spec(name)
-            upstream = {n: results[n] for n in spec.needs if n in results}
+            # every earlier result: a study may use optional ones besides those it needs
             result = execute(
-                spec, dataclasses.replace(inputs, results=upstream), task.configs[name]
+                spec, dataclasses.replace(inputs, results=dict(results)), task.configs[name]
             )
             with FILE_LOCK:
                 written = write_result(spec, result, task.folder)

@@ -8,6 +8,7 @@ scenario really has (the 2014 design adds the Kabul terminal and area).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from casa1000.studies.sweep.plan import plan_sweep
 from casa1000.studies.sweep.scenario_task import ScenarioStatus
 
 SWEEP = """
-studies = ["seasonal"]
+studies = ["seasonal", "indicators"]
 months = [7]
 
 [[scenario]]
@@ -56,40 +57,43 @@ def cluster_sweep(tmp_path_factory: pytest.TempPathFactory) -> SweepReport:
     return run_sweep(plan, folder / "out", SweepOptions(scheduler="local", workers=2))
 
 
+def _assert_same(one: xr.Dataset, alone: xr.Dataset) -> None:
+    """Every variable and coordinate of ``alone`` equals ``one`` (a scenario of the store)."""
+    one = one.sel({d: alone[d].values for d in alone.dims if d in alone.coords})
+    for name, var in alone.data_vars.items():
+        got = one[name].transpose(*var.dims)
+        # text is stored at the width the widest scenario needs: compare its kind
+        same = got.dtype.kind == var.dtype.kind if var.dtype.kind == "U" else got.dtype == var.dtype
+        assert same, name
+        if var.dtype.kind in "fc":
+            np.testing.assert_array_equal(got.values, var.values, err_msg=str(name))
+        else:
+            assert (got.values == var.values).all(), name
+    for name, coord in alone.coords.items():
+        assert (one[name].values == coord.values).all(), name
+
+
 def test_combined_results_equal_the_scenarios_run_one_by_one(cluster_sweep: SweepReport) -> None:
     report = cluster_sweep
     plan = report.plan
-    combined = open_combined(report.stores["seasonal"])
+    assert plan.studies == ("seasonal", "indicators")
+    seasonal = open_combined(report.stores["seasonal"])
+    indicators = open_combined(report.stores["indicators"])
     done = [o for o in report.outcomes if o.ok]
-    assert [str(s) for s in combined.scenario.values] == [o.name for o in done]
     assert len(done) == 2
-    # distinct worker processes ran the tasks
-    assert all(":" in o.worker for o in done)
-    config = plan.configs()["seasonal"]
+    assert [str(s) for s in seasonal.scenario.values] == [o.name for o in done]
+    assert all(":" in o.worker for o in done)  # ran on worker processes
+    configs = plan.configs()
     for point in plan.points:
-        if point.name not in combined.scenario.values:
+        if point.name not in seasonal.scenario.values:
             continue
-        alone = run_study("seasonal", point.scenario(plan.base), config).dataset
-        one = combined.sel(scenario=point.name).sel(
-            {d: alone[d].values for d in alone.dims if d != "time"}
-        )
-        assert np.array_equal(one.time.values, alone.time.values)
-        for name, var in alone.data_vars.items():
-            got = one[name].transpose(*var.dims)
-            # text is stored at the width it needs: compare its kind, not its width
-            same = (
-                got.dtype.kind == var.dtype.kind
-                if var.dtype.kind == "U"
-                else got.dtype == var.dtype
-            )
-            assert same, name
-            if var.dtype.kind in "fc":
-                np.testing.assert_array_equal(got.values, var.values, err_msg=str(name))
-            else:
-                assert (got.values == var.values).all(), name
-        for name, coord in alone.coords.items():
-            if name not in alone.dims:
-                assert (one[name].values == coord.values).all(), name
+        inputs = point.scenario(plan.base).load()
+        alone = run_study("seasonal", inputs, configs["seasonal"]).dataset
+        with_seasonal = dataclasses.replace(inputs, results={"seasonal": alone})
+        alone_ind = run_study("indicators", with_seasonal, configs["indicators"]).dataset
+        one = seasonal.sel(scenario=point.name)
+        _assert_same(one, alone)
+        _assert_same(indicators.sel(scenario=point.name), alone_ind)
         varying = json.loads(str(one["scenario_attrs"].values))
         for key in ("parameter_hash", "profile_hash", "overrides"):
             if key in varying:
