@@ -365,6 +365,10 @@ def _emit(summary: StudySummary, fmt: OutputFormat, files: Sequence[Path]) -> No
         _print_frame(name, frame)
 
 
+PROGRESS_QUIET_S = 3.0
+"""Seconds a job runs before progress lines appear in a log (not a terminal)."""
+
+
 @contextlib.contextmanager
 def _progress(label: str) -> Iterator[Callable[[str, float], None]]:
     """Report progress on stderr: a bar in a terminal, a log line per stage otherwise."""
@@ -381,9 +385,15 @@ def _progress(label: str) -> Iterator[Callable[[str, float], None]]:
                 task, completed=done, description=f"{label}: {stage}"
             )
         return
+    import time
+
+    started = time.monotonic()
     last: dict[str, object] = {"stage": None, "done": -1.0}
 
     def line(stage: str, done: float) -> None:
+        # quiet for the first seconds: a short job (or one refused at once) prints no progress
+        if time.monotonic() - started < PROGRESS_QUIET_S:
+            return
         if stage != last["stage"] or done >= float(str(last["done"])) + 0.25:
             log.info("%s: %s %3.0f %%", label, stage, 100 * done)
             last.update(stage=stage, done=done)
@@ -778,10 +788,10 @@ def _run_study(
     if not 1 <= top <= 1000:
         raise InputError("--top", "top", top, "1 to 1000 rows")
     spec = study_spec(name)
-    ensure_writable(out)
     with _progress(f"{name} study") as progress:
         progress("inputs", 0.0)
-        inputs = scenario.load()
+        inputs = scenario.load()  # bad input is refused before the output folder is made
+        ensure_writable(out)
         result = execute(spec, inputs, config, progress=progress)
     written = write_result(spec, result, out)
     files = [written.data, *written.tables.values(), written.manifest]
@@ -835,6 +845,16 @@ MinPlantArg = Annotated[
 ]
 
 
+def _check_groups(scenario: Scenario, groups: Path | None) -> None:
+    """Read a named-group file against the scenario's network before any long work."""
+    if groups is None:
+        return
+    from casa1000.grid.builder import build_net
+    from casa1000.studies.security.contingency_set import load_groups
+
+    load_groups(build_net(scenario.params()), groups)
+
+
 def _positive(option: str, value: float) -> float:
     from casa1000.errors import InputError
 
@@ -886,6 +906,7 @@ def study_contingency(
     )
     flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
     scen = _scenario(variant, scenario, set_, profiles, flags)
+    _check_groups(scen, groups)
     result = _run_study("contingency", scen, config, out, fmt, top)
     if benchmark:
         from casa1000.studies.benchmarks.contingency_benchmark import benchmark_contingency
@@ -952,6 +973,7 @@ def study_transfer(
     )
     flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
     scen = _scenario(variant, scenario, set_, profiles, flags)
+    _check_groups(scen, groups)
     _run_study("transfer", scen, config, out, fmt, top)
 
 

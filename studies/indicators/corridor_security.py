@@ -206,6 +206,7 @@ def outage_rates(
         without a rate (their values are NaN).
     """
     plants = {p.id: p for p in params.plants}
+    ties = {t.id for t in params.ties}
     freq, dur, unrated = [], [], []
     for cid, kind in zip(
         contingency.contingency.values.tolist(),
@@ -217,6 +218,10 @@ def outage_rates(
         try:
             if kind == "base":
                 f, d = 0.0, 0.0
+            elif kind == "line" and name.split("/")[0] in ties:
+                # a tie to a neighbour's equivalent: the rate of its real tie line
+                rate = seeds.rate("tie", name.split("/")[0])
+                f, d = rate.frequency(), rate.duration_h
             elif kind == "line":
                 rate = seeds.rate("line")
                 f, d = rate.frequency(_length_km(params, name.split("/")[0])), rate.duration_h

@@ -132,13 +132,26 @@ def _component(frequency_per_year: float, duration_h: float, count: int) -> Comp
 
 
 def adequacy_system(
-    profiles: xr.Dataset, params: GridParams, seeds: IndicatorSeeds, zones: list[str]
+    profiles: xr.Dataset,
+    params: GridParams,
+    seeds: IndicatorSeeds,
+    zones: list[str],
+    losses_mw: xr.DataArray | None = None,
 ) -> AdequacySystem:
     """Assemble the balance of ``zones`` from the profiles, the network and the outage rates.
 
-    Import ties are the in-service lines between a zone's bus and the bus of an
-    external equivalent of that synchronous area (the CAPS equivalent); their
-    rating is the line type's thermal current at nominal voltage.
+    Import paths are the in-service circuits that leave a zone for a bus outside
+    the zones studied (a line into the neighbours' hub, or a tie to their
+    equivalent); their rating is the thermal current at the zone's nominal
+    voltage.  Ties to an equivalent stand for the neighbour's network and are
+    not sampled (no length, so no outage rate).
+
+    Parameters
+    ----------
+    losses_mw
+        (time, zone) network losses each zone's plants cover, as the seasonal
+        dispatch adds them to the zone's requirement (``loss_cover_mw`` of a
+        seasonal result) [MW]; none by default.
     """
     zone_index = {z: i for i, z in enumerate(zones)}
     plants = [
@@ -151,25 +164,30 @@ def adequacy_system(
         rate = seeds.rate("unit", p.technology.value)
         units.append(_component(rate.frequency(), rate.duration_h, p.units))
     bus_zone = {b.id: b.zone for b in params.buses}
-    ext_buses = {e.bus: e for e in params.externals if e.zone not in zone_index}
+    bus_kv = {b.id: b.vn_kv for b in params.buses}
     line_type = {t.id: t for t in params.line_types}
     line_rate = seeds.rate("line")
-    tie_zone, ties, ratings, caps = [], [], [], []
-    for line in params.lines:
-        if not line.in_service:
-            continue
-        for near, far in ((line.from_bus, line.to_bus), (line.to_bus, line.from_bus)):
-            if far in ext_buses and bus_zone.get(near) in zone_index:
-                t = line_type[line.line_type]
-                rating = math.sqrt(3.0) * t.vn_kv * t.max_i_ka
-                for _ in range(line.circuits):
+    # an import path is any circuit that leaves a studied zone for a bus outside every
+    # zone studied: a line into the neighbours' hub or a tie to their equivalent
+    crossings = [
+        (ln.from_bus, ln.to_bus, ln.circuits, ln.length_km, line_type[ln.line_type].max_i_ka)
+        for ln in params.lines
+        if ln.in_service
+    ]
+    crossings += [(t.bus, t.to_bus, t.circuits, 0.0, t.max_i_ka) for t in params.ties]
+    tie_zone, ties, ratings = [], [], []
+    for a, b, circuits, length_km, max_i_ka in crossings:
+        for near, far in ((a, b), (b, a)):
+            if bus_zone.get(near) in zone_index and bus_zone.get(far) not in zone_index:
+                rating = math.sqrt(3.0) * bus_kv[near] * max_i_ka
+                for _ in range(circuits):
                     tie_zone.append(zone_index[str(bus_zone[near])])
-                    ties.append(
-                        _component(line_rate.frequency(line.length_km), line_rate.duration_h, 1)
-                    )
+                    ties.append(_component(line_rate.frequency(length_km), line_rate.duration_h, 1))
                     ratings.append(rating)
-                caps.append(ext_buses[far].max_import_mw)
+    supplier = params.supplier_external
     demand = profiles["demand_mw"].sel(zone=zones).transpose("zone", "time").values
+    if losses_mw is not None:
+        demand = demand + losses_mw.sel(zone=zones).transpose("zone", "time").values
     return AdequacySystem(
         zones=tuple(zones),
         demand_mw=np.asarray(demand, dtype=np.float64),
@@ -183,7 +201,7 @@ def adequacy_system(
         tie_zone=np.asarray(tie_zone, dtype=np.intp),
         ties=tuple(ties),
         tie_rating_mw=np.asarray(ratings, dtype=np.float64),
-        max_import_mw=float(max(caps)) if caps else 0.0,
+        max_import_mw=supplier.max_import_mw if supplier else 0.0,
         month=profiles.time.dt.month.values.astype(np.int64),
     )
 

@@ -22,6 +22,7 @@ from casa1000.grid.reference import seed_text
 HOURS_PER_YEAR: Final = 8760.0
 ELEMENTS: Final = (
     "line",
+    "tie",
     "trafo",
     "unit",
     "plant",
@@ -29,7 +30,8 @@ ELEMENTS: Final = (
     "hvdc_bipole",
     "group",
 )
-"""Kinds of outage with a rate; ``unit`` rows are keyed by technology, ``group`` by group id."""
+"""Kinds of outage with a rate; ``unit`` rows are keyed by technology, ``group`` by group
+id, ``tie`` (a tie to a neighbour's equivalent) by tie id."""
 
 
 @dataclass(frozen=True, kw_only=True)

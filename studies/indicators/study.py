@@ -190,7 +190,8 @@ def _reservoirs(rs: ResultSet) -> tuple[Data, dict[str, npt.ArrayLike]]:
 def _adequacy(rs: ResultSet, seeds: IndicatorSeeds, config: IndicatorsConfig) -> Data:
     s, months = rs.seasonal, rs.month_values
     zones = [str(z) for z in s.zone.values]
-    system = monte_carlo.adequacy_system(rs.profiles, rs.params, seeds, zones)
+    losses = s.get("loss_cover_mw")
+    system = monte_carlo.adequacy_system(rs.profiles, rs.params, seeds, zones, losses)
     mc = monte_carlo.simulate(system, years=config.mc_years, seed=config.mc_seed)
     home = monte_carlo.simulate(monte_carlo.without_outages(system), years=1, seed=0)
     month_index = [mc.months.index(m) for m in months]

@@ -102,7 +102,10 @@ def test_without_outages_the_monte_carlo_is_the_dispatch(
 ) -> None:
     from casa1000.studies.seasonal import run_seasonal
 
-    system = _system(as_built, winter)
+    dispatch = run_seasonal(as_built, winter)  # January: no export, the same balance
+    system = mc.adequacy_system(
+        winter, as_built, load_indicator_seeds(), ["KG", "TJ"], dispatch.loss_cover_mw
+    )
     never = mc.Component(count=1, mttf_h=np.inf, mttr_h=1.0)
     system = dataclasses.replace(
         system,
@@ -110,7 +113,6 @@ def test_without_outages_the_monte_carlo_is_the_dispatch(
         ties=tuple(never for _ in system.ties),
     )
     result = mc.simulate(system, years=2, seed=3)
-    dispatch = run_seasonal(as_built, winter)  # January: no export, the same balance
     assert dispatch.unserved_mw.sum() > 0  # the oracle has something to check
     assert result.ens_mwh[0] == pytest.approx(dispatch.unserved_mw.sum("time").values, rel=1e-9)
     assert result.lol_h[1].tolist() == (dispatch.unserved_mw > 1e-3).sum("time").values.tolist()
