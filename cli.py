@@ -1317,6 +1317,213 @@ def regress_list(suite: SuiteArg = None, fmt: FormatArg = OutputFormat.TABLE) ->
 
 # --- main job and sweep commands (issue 13); add below this line ---
 
+
+@app.command("run")
+@user_errors
+def run_main(
+    out: OutDirArg = Path("casa1000-results"),
+    variant: VariantArg = None,
+    scenario: ScenarioArg = None,
+    set_: SetArg = None,
+    profiles: ProfilesArg = None,
+    year: YearArg = None,
+    hydrology: HydrologyArg = None,
+    demand_growth: DemandGrowthArg = None,
+    export_rule: ExportRuleArg = None,
+    reverse_mw: ReverseArg = None,
+    months: MonthsArg = None,
+    studies: Annotated[
+        str | None,
+        typer.Option("--studies", help="Only these studies (and those they need), e.g. seasonal."),
+    ] = None,
+    no_dashboard: Annotated[
+        bool, typer.Option("--no-dashboard", help="Do not write the dashboard.")
+    ] = False,
+    fmt: FormatArg = OutputFormat.TABLE,
+) -> None:
+    """Run the main job: profiles, every study and the dashboard of one scenario, in one folder."""
+    import pandas as pd
+
+    from casa1000.studies.main_job import MainJobOptions, run_main_job
+    from casa1000.studies.spine.results_io import ensure_writable
+    from casa1000.studies.spine.study import StudySummary
+
+    flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
+    scen = _scenario(variant, scenario, set_, profiles, flags)
+    options = MainJobOptions(
+        months=_parse_months(months),
+        studies=_names(studies),
+        dashboard=not no_dashboard,
+    )
+    ensure_writable(out)
+    with _progress("main job") as progress:
+        report = run_main_job(scen, out, options, progress=progress)
+    headline = [f"main job in {report.wall_time_s:.1f} s, results in {out}"]
+    for name, summary in report.summaries().items():
+        headline += [f"{name}: {line}" for line in summary.headline]
+    headline += [f"{name}: skipped, {why}" for name, why in report.skipped.items()]
+    files = report.files()
+    table = pd.DataFrame(
+        {"file": [str(p) for p in files], "bytes": [_size_of(p) for p in files]}
+    ).set_index("file")
+    _emit(StudySummary(headline=tuple(headline), tables={"files": table}), fmt, files)
+
+
+def _names(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    return tuple(n.strip() for n in text.split(",") if n.strip())
+
+
+def _size_of(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size if path.exists() else 0
+
+
+def _axis_option(help_text: str, name: str) -> Any:
+    return typer.Option(name, metavar="V1,V2,...", help=help_text)
+
+
+@app.command("sweep")
+@user_errors
+def sweep(
+    out: Annotated[Path, typer.Option("--out", help="Sweep folder.")] = Path("casa1000-sweep"),
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="TOML sweep file: [axes] or [[scenario]] tables."),
+    ] = None,
+    hydrology: Annotated[
+        str | None, _axis_option("Water years, e.g. dry,normal,wet.", "--hydrology")
+    ] = None,
+    demand_growth: Annotated[
+        str | None, _axis_option("KG/TJ demand multipliers, e.g. 1.0,1.2.", "--demand-growth")
+    ] = None,
+    export_rule: Annotated[
+        str | None,
+        _axis_option(
+            "Reservoir export rules: spill-only,october-target,full-contract.", "--export-rule"
+        ),
+    ] = None,
+    variant: Annotated[
+        str | None, _axis_option("Variants, e.g. as_built,design_2014.", "--variant")
+    ] = None,
+    hvdc_rating_mw: Annotated[
+        str | None, _axis_option("HVDC ratings [MW], e.g. 1000,1300.", "--hvdc-rating-mw")
+    ] = None,
+    contract_pk_mw: Annotated[
+        str | None, _axis_option("Pakistan contract [MW].", "--contract-pk-mw")
+    ] = None,
+    contract_af_mw: Annotated[
+        str | None, _axis_option("Afghanistan contract [MW].", "--contract-af-mw")
+    ] = None,
+    outage: Annotated[
+        str | None,
+        _axis_option(
+            "Elements out for the season: none,line.DATKA_SUGHD,plant.NUREK (+ joins).", "--outage"
+        ),
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="KEY=V1,V2",
+            help="An axis over any key, e.g. --set hvdc.rating_mw=1000,1300 (repeatable).",
+        ),
+    ] = None,
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="TOML scenario applied to every scenario.")
+    ] = None,
+    studies: Annotated[
+        str | None,
+        typer.Option("--studies", help="Studies per scenario (default seasonal + indicators)."),
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Study year (default 2027).")] = None,
+    months: MonthsArg = None,
+    scheduler: Annotated[
+        str,
+        typer.Option(
+            "--scheduler",
+            help="synchronous (in this process), local (a LocalCluster) or tcp://HOST:PORT.",
+        ),
+    ] = "local",
+    workers: Annotated[
+        int, typer.Option("--workers", help="Worker processes of the local cluster.")
+    ] = 2,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Skip scenarios an earlier run finished.")
+    ] = False,
+    store: Annotated[
+        str, typer.Option("--store", help="Combined results as zarr or netcdf.")
+    ] = "zarr",
+    fmt: FormatArg = OutputFormat.TABLE,
+) -> None:
+    """Run scenarios over axes on Dask; combine them along a scenario dimension.
+
+    A failed scenario is reported with its parameters and the others complete
+    (exit code 1 when any failed); --resume skips the finished ones.
+    """
+    from casa1000.errors import InputError
+    from casa1000.studies.spine.results_io import ensure_writable
+    from casa1000.studies.spine.study import StudySummary
+    from casa1000.studies.sweep.combine import StoreFormat
+    from casa1000.studies.sweep.job import HEADLINE_COLUMNS, SweepOptions, read_plan, run_sweep
+    from casa1000.studies.sweep.plan import plan_sweep
+
+    axes = {
+        name: text
+        for name, text in (
+            ("hydrology", hydrology),
+            ("demand_growth", demand_growth),
+            ("export_rule", export_rule),
+            ("variant", variant),
+            ("hvdc_rating_mw", hvdc_rating_mw),
+            ("contract_pk_mw", contract_pk_mw),
+            ("contract_af_mw", contract_af_mw),
+            ("outage", outage),
+        )
+        if text is not None
+    }
+    if store not in {s.value for s in StoreFormat}:
+        raise InputError("--store", "store", store, "zarr or netcdf")
+    asked = axes or set_ or config or studies or months or year or scenario
+    if resume and not asked:
+        plan = read_plan(out)
+    else:
+        plan = plan_sweep(
+            axes=axes,
+            sets=set_ or (),
+            sweep_file=config,
+            studies=_names(studies),
+            months=_parse_months(months) if months else None,
+            year=year,
+            scenario_file=scenario,
+        )
+    ensure_writable(out)
+    options = SweepOptions(
+        scheduler=scheduler, workers=workers, resume=resume, store=StoreFormat(store)
+    )
+    with _progress("sweep") as progress:
+        report = run_sweep(plan, out, options, progress=progress)
+    counts = report.counts
+    headline = [
+        f"{len(report.outcomes)} scenarios on {report.session} in {report.wall_time_s:.1f} s: "
+        f"{counts.get('done', 0)} done, {counts.get('resumed', 0)} resumed, "
+        f"{counts.get('failed', 0)} failed; results in {out}",
+        *(f"FAILED {o.describe()}" for o in report.failed),
+    ]
+    frame = report.comparison.set_index("scenario")
+    figures = [c for c in HEADLINE_COLUMNS if c in frame.columns and frame[c].notna().any()]
+    if any(c.startswith("indicators.") for c in figures):
+        figures = [c for c in figures if c.startswith("indicators.")]
+    shown = [a.name for a in plan.axes] + ["status", "wall_time_s", *figures]
+    files = report.files()
+    tables = {"scenarios": frame if fmt is not OutputFormat.TABLE else frame[shown]}
+    _emit(StudySummary(headline=tuple(headline), tables=tables), fmt, files)
+    if report.failed:
+        raise typer.Exit(code=1)
+
+
 # (end of main job and sweep commands)
 
 
