@@ -5,8 +5,18 @@ demand plus the zone's share of the CASA export.  Hydro plants (reservoir,
 run-of-river and small hydro) cover it first, each in proportion to its
 available power, so a wet cascade carries more; thermal plants cover what hydro
 cannot, again in proportion to availability; what remains is imported over the
-external equivalent of the Central Asian Power System, up to its import
-capability, and beyond that it is unserved.  Surplus hydro is spilled.
+external equivalent of the Central Asian Power System, and beyond that it is
+unserved.  Surplus hydro is spilled.
+
+Imports obey two limits (:func:`pooled_import_mw`): each zone imports at most
+its own capability :math:`C_z` (what the neighbours can sell it that hour), and
+the zones together at most the equivalent's capability :math:`M`, shared in
+proportion to what each may import::
+
+    I_z = min(D_z, C_z) * min(sum_k min(D_k, C_k), M) / sum_k min(D_k, C_k)
+    U_z = D_z - I_z
+
+with :math:`D_z` the zone's deficit and :math:`U_z` its unserved power.
 """
 
 from __future__ import annotations
@@ -46,12 +56,60 @@ def _share_out(need: FloatArray, avail: FloatArray) -> tuple[FloatArray, FloatAr
     return avail * frac[:, None], need - used
 
 
+def pooled_import_mw(
+    deficit_mw: FloatArray,
+    zone_cap_mw: npt.ArrayLike | None,
+    max_import_mw: float,
+    *,
+    zone_axis: int = -1,
+) -> FloatArray:
+    r"""Return the imports of zones that each have a limit and share a common one.
+
+    .. math:: I_z = D'_z \frac{\min(\sum_k D'_k, M)}{\sum_k D'_k},
+              \qquad D'_z = \min(D_z, C_z)
+
+    Parameters
+    ----------
+    deficit_mw
+        Demand not covered by each zone's plants, >= 0 [MW]; zones along
+        ``zone_axis``.
+    zone_cap_mw
+        Each zone's own import capability, broadcastable to ``deficit_mw``
+        [MW]; None: no limit of its own.
+    max_import_mw
+        Capability shared by the zones [MW].
+    zone_axis
+        Axis of ``deficit_mw`` holding the zones.
+
+    Returns
+    -------
+    numpy.ndarray
+        Imports, the shape of ``deficit_mw`` [MW]; ``deficit_mw`` minus it is
+        unserved.
+
+    Examples
+    --------
+    Tajikistan may take 300 MW, Kyrgyzstan 1,000, both together 500:
+
+    >>> d = np.array([[600.0, 400.0]])
+    >>> np.round(pooled_import_mw(d, np.array([1000.0, 300.0]), 500.0), 1).tolist()
+    [[333.3, 166.7]]
+    """
+    importable = deficit_mw if zone_cap_mw is None else np.minimum(deficit_mw, zone_cap_mw)
+    total = importable.sum(axis=zone_axis, keepdims=True)
+    imported = np.minimum(total, max_import_mw)
+    frac = np.divide(imported, total, out=np.zeros_like(total), where=total > 0)
+    out: FloatArray = importable * frac
+    return out
+
+
 def dispatch_plants(
     plants: Sequence[Plant],
     requirement_mw: Mapping[str, npt.ArrayLike],
     available_mw: FloatArray,
     *,
     max_import_mw: float,
+    zone_import_cap_mw: Mapping[str, npt.ArrayLike] | None = None,
 ) -> DispatchResult:
     """Dispatch plants to cover each zone's requirement.
 
@@ -65,7 +123,10 @@ def dispatch_plants(
         (hours, plants) available power of each plant [MW].
     max_import_mw
         Import capability of the external equivalent, shared by the zones in
-        proportion to their deficits [MW].
+        proportion to what each may import [MW].
+    zone_import_cap_mw
+        Zone id -> (hours,) or scalar import capability of the zone itself
+        [MW]; a zone not named (or None) has no limit of its own.
 
     Returns
     -------
@@ -101,12 +162,17 @@ def dispatch_plants(
                 out, need = _share_out(need, np.clip(available_mw[:, cols], 0.0, None))
                 p_out[:, cols] = out
         deficit[:, z] = need
-    total_deficit = deficit.sum(axis=1)
-    imported_total = np.minimum(total_deficit, max_import_mw)
-    frac = np.divide(
-        imported_total, total_deficit, out=np.ones_like(total_deficit), where=total_deficit > 0
-    )
-    imports = deficit * frac[:, None]
+    caps = None
+    if zone_import_cap_mw is not None and zones:
+        caps = np.column_stack(
+            [
+                np.broadcast_to(
+                    np.asarray(zone_import_cap_mw.get(zone, np.inf), dtype=np.float64), (hours,)
+                )
+                for zone in zones
+            ]
+        )
+    imports = pooled_import_mw(deficit, caps, max_import_mw)
     return DispatchResult(
         plant_ids=tuple(p.id for p in plants),
         plant_p_mw=p_out,

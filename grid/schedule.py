@@ -251,6 +251,7 @@ def make_schedule(
     contract_mw: npt.ArrayLike | None = None,
     loss_cover_mw: Mapping[str, npt.ArrayLike] | None = None,
     reverse_mw: npt.ArrayLike | None = None,
+    import_cap_mw: Mapping[str, npt.ArrayLike] | None = None,
 ) -> Schedule:
     """Build the injections of every hour.
 
@@ -284,6 +285,11 @@ def make_schedule(
         (hours,) power sent back over the HVDC from Pakistan (Nowshera) to the
         rectifier's zone (Sangtuda, Tajikistan), drawn at Nowshera [MW]; what
         arrives lowers that zone's requirement.  None (no reverse flow) by default.
+    import_cap_mw
+        Supplier zone -> (hours,) what the zone itself can import [MW] (the
+        profiles' ``import_capability_mw``); the zones together import at most
+        the supplier equivalent's ``max_import_mw`` as well.  None: the shared
+        limit alone.
 
     Returns
     -------
@@ -365,7 +371,13 @@ def make_schedule(
     )
     ext = params.supplier_external
     dispatch = dispatch_plants(
-        plants, requirement, avail, max_import_mw=ext.max_import_mw if ext else 0.0
+        plants,
+        requirement,
+        avail,
+        max_import_mw=ext.max_import_mw if ext else 0.0,
+        zone_import_cap_mw=None
+        if import_cap_mw is None
+        else {z: hourly(v) for z, v in import_cap_mw.items() if z in suppliers},
     )
     for z, zone in enumerate(dispatch.zones):
         # unserved power is shed from the zone's own demand, never from the export

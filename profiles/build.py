@@ -20,6 +20,7 @@ from casa1000.profiles.dataset import SUPPLIERS, ZONES, new_profiles_dataset, va
 from casa1000.profiles.demand import shaped_demand_mw
 from casa1000.profiles.exports import afghan_offtake_mw, contract_schedule_mw, derive_exports
 from casa1000.profiles.hydro_year import HydroYear, hydro_year
+from casa1000.profiles.import_capability import with_import_capability
 from casa1000.profiles.seed_tables import SHAPED_ZONES, ProfileSeeds, load_profile_seeds
 from casa1000.profiles.timeline import TIMEZONE, hourly_index, month_index
 
@@ -183,7 +184,7 @@ def build_profiles_from_config(
     afghan = afghan_offtake_mw(ds["contract_mw"], ds["export_available_total_mw"])
     demand_mw = ds["demand_mw"].copy()
     demand_mw.loc[{"zone": "AF"}] = afghan
-    ds = ds.assign(demand_mw=demand_mw)
+    ds = with_import_capability(ds.assign(demand_mw=demand_mw), seeds.import_capability)
     balance = afghan_balance(
         seeds.afghan, time, afghan.values.astype(np.float64), seeds.demand["TJ"].daily_shape
     )

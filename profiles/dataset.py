@@ -18,6 +18,11 @@ optional inputs (absent means zero; written to and read from CSV)
     ``export_release_mw(time, supplier)``: output made from water released
     for the export beyond the domestic reservoir rule;
     ``reverse_contract_mw(time)``: power Pakistan sends to Tajikistan;
+optional import limit (built from ``seeds/import_capability.csv``)
+    ``import_capability_mw(time, supplier)``: what each supplier zone can
+    import from the rest of the Central Asian Power System (see
+    :mod:`casa1000.profiles.import_capability`); absent (a file written before
+    it existed), the zones share the CAPS equivalent's capability alone;
 optional energy-balance outputs of a build (NetCDF only)
     the Afghan balance ``af_demand_mw(time)``, ``af_available_mw(time,
     af_source)``, ``af_supply_mw(time, af_source)``, ``af_unserved_mw(time)``
@@ -112,6 +117,15 @@ OPTIONAL_INPUT_VARIABLES: Final[dict[str, VariableSpec]] = {
         units=UNITS,
     ),
 }
+IMPORT_VARIABLES: Final[dict[str, VariableSpec]] = {
+    "import_capability_mw": VariableSpec(
+        dims=("time", "supplier"),
+        long_name="import capability of each supplier zone from the rest of the Central Asian "
+        "Power System (the neighbours' spare in winter, the ties in summer)",
+        units=UNITS,
+        valid_max=MAX_ZONE_DEMAND_MW,
+    ),
+}
 _WATER = "1e9 m3"
 ENERGY_VARIABLES: Final[dict[str, VariableSpec]] = {
     "af_demand_mw": VariableSpec(
@@ -165,6 +179,7 @@ ENERGY_VARIABLES: Final[dict[str, VariableSpec]] = {
 }
 OPTIONAL_VARIABLES: Final[dict[str, VariableSpec]] = {
     **OPTIONAL_INPUT_VARIABLES,
+    **IMPORT_VARIABLES,
     **ENERGY_VARIABLES,
 }
 PLANT_COORDS: Final[tuple[str, ...]] = ("plant_zone", "technology", "cascade")

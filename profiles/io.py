@@ -21,6 +21,10 @@ CSV
     output from reservoir water released for the export, see
     :mod:`casa1000.profiles.exports`) and ``reverse_contract_mw`` (no label:
     the reverse-flow contract, Pakistan to Tajikistan); absent, they are zero.
+    ``import_capability_mw:KG`` and ``import_capability_mw:TJ`` (both or
+    neither) state what each supplier zone can import; absent, they are
+    filled from ``seeds/import_capability.csv`` month by month (see
+    :mod:`casa1000.profiles.import_capability`).
     The derived variables (``reserve_mw``, ``export_available_mw``,
     ``export_available_total_mw``) are not stored: reading recomputes them
     with :func:`casa1000.profiles.exports.derive_exports`, and recomputes the
@@ -62,6 +66,7 @@ from casa1000.profiles.dataset import (
     variable_attrs,
 )
 from casa1000.profiles.exports import derive_exports
+from casa1000.profiles.import_capability import IMPORT_CAPABILITY, with_import_capability
 from casa1000.profiles.seed_tables import ProfileSeeds, load_profile_seeds
 from casa1000.profiles.timeline import (
     FIRST_YEAR,
@@ -171,6 +176,10 @@ def write_profiles_csv(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
             columns[f"{EXPORT_RELEASE}:{supplier}"] = released.sel(supplier=supplier).values
     if REVERSE in ds.data_vars:
         columns[REVERSE] = ds[REVERSE].values
+    if IMPORT_CAPABILITY in ds.data_vars:
+        capability = ds[IMPORT_CAPABILITY].transpose("time", "supplier")
+        for supplier in SUPPLIERS:
+            columns[f"{IMPORT_CAPABILITY}:{supplier}"] = capability.sel(supplier=supplier).values
     frame = pd.DataFrame(columns)
     stamps = pd.DatetimeIndex(ds["time"].values).strftime("%Y-%m-%dT%H:%M:%S")
     frame.insert(0, "time", [stamp + CSV_SUFFIX for stamp in stamps])
@@ -237,6 +246,16 @@ def read_profiles_csv(
         ds[EXPORT_RELEASE] = (("time", "supplier"), released[order], variable_attrs(EXPORT_RELEASE))
     if REVERSE in extra:
         ds[REVERSE] = (("time",), extra[REVERSE][order], variable_attrs(REVERSE))
+    if f"{IMPORT_CAPABILITY}:KG" in extra:
+        capability = np.column_stack([extra[f"{IMPORT_CAPABILITY}:{s}"] for s in SUPPLIERS])
+        ds[IMPORT_CAPABILITY] = (
+            ("time", "supplier"),
+            capability[order],
+            variable_attrs(IMPORT_CAPABILITY),
+        )
+    else:
+        # a file without the columns (e.g. written before they existed): the seeded limits
+        ds = with_import_capability(ds, seeds.import_capability)
     limit = float(ds.attrs["converter_limit_mw"])
     ds = derive_exports(
         ds,
@@ -259,13 +278,16 @@ def read_profiles_csv(
 
 
 def _optional_columns(frame: pd.DataFrame, where: str) -> list[str]:
-    """Return the optional input columns present; refuse half a pair of export columns."""
+    """Return the optional input columns present; refuse half a pair of per-supplier columns."""
     names = [str(name) for name in frame.columns]
-    released = [f"{EXPORT_RELEASE}:{s}" for s in SUPPLIERS]
-    present = [name for name in released if name in names]
-    if present and len(present) != len(released):
-        missing = next(name for name in released if name not in names)
-        raise InputError(where, "columns", f"{missing} missing", f"both or neither of {released}")
+    present: list[str] = []
+    for variable in (EXPORT_RELEASE, IMPORT_CAPABILITY):
+        pair = [f"{variable}:{s}" for s in SUPPLIERS]
+        found = [name for name in pair if name in names]
+        if found and len(found) != len(pair):
+            missing = next(name for name in pair if name not in names)
+            raise InputError(where, "columns", f"{missing} missing", f"both or neither of {pair}")
+        present += found
     return present + ([REVERSE] if REVERSE in names else [])
 
 

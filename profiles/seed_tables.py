@@ -18,6 +18,11 @@ import pandas as pd
 
 from casa1000.errors import InputError
 from casa1000.profiles.afghan_balance import AFGHAN_FILES, AfghanSeed, afghan_seed
+from casa1000.profiles.import_capability import (
+    IMPORT_FILE,
+    ImportCapabilitySeed,
+    import_capability_seed,
+)
 from casa1000.profiles.reservoir_tables import RESERVOIR_FILES, ReservoirSeed, reservoir_seeds
 from casa1000.profiles.seed_cells import MONTH_COLUMNS, parse_csv, read_seed_bytes
 from casa1000.profiles.seed_cells import number as _number
@@ -48,6 +53,7 @@ SEED_FILES: Final[tuple[str, ...]] = (
     "profile_reverse_flow.csv",
     *RESERVOIR_FILES,
     *AFGHAN_FILES,
+    IMPORT_FILE,
 )
 """Every seed file a profile build reads; their bytes make up ``seed_hash``."""
 
@@ -225,6 +231,8 @@ class ProfileSeeds:
     reverse_months
         Whether reverse flow (Pakistan to Tajikistan) may run in each month,
         January first.
+    import_capability
+        What each supplier zone can import, by month.
     seed_hash
         SHA-256 of the seed files read, in :data:`SEED_FILES` order.
     """
@@ -240,6 +248,7 @@ class ProfileSeeds:
     reservoirs: tuple[ReservoirSeed, ...]
     afghan: AfghanSeed
     reverse_months: tuple[bool, ...]
+    import_capability: ImportCapabilitySeed
     seed_hash: str
 
 
@@ -264,6 +273,7 @@ def load_profile_seeds() -> ProfileSeeds:
     tables = {name: parse_csv(data) for name, data in raw.items() if name.endswith(".csv")}
     plants = _plant_seeds(tables)
     inflow = _inflow_series(tables["profile_inflow.csv"])
+    contract = _contract(tomllib.loads(raw["hvdc.toml"].decode()))
     return ProfileSeeds(
         demand=_demand_seeds(tables),
         flat_load_mw=_flat_loads(tables["loads.csv"]),
@@ -280,13 +290,16 @@ def load_profile_seeds() -> ProfileSeeds:
         reserve_share=_column_by_key(
             tables["profile_reserve.csv"], "profile_reserve.csv", "zone", "reserve_share", 0.0, 1.0
         ),
-        contract=_contract(tomllib.loads(raw["hvdc.toml"].decode())),
+        contract=contract,
         inflow_m3_per_s=inflow,
         reservoirs=reservoir_seeds(
             tables, set(inflow), {plant.id for plant in plants if plant.is_hydro}
         ),
         afghan=afghan_seed(tables),
         reverse_months=_reverse_months(tables["profile_reverse_flow.csv"]),
+        import_capability=import_capability_seed(
+            tables[IMPORT_FILE], tuple(contract.supplier_share)
+        ),
         seed_hash=digest.hexdigest(),
     )
 

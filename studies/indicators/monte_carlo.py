@@ -14,15 +14,18 @@ the plants and the import ties can give:
   when the remaining units cannot pass the water;
 * every circuit tying a zone to the CAPS equivalent is a two-state process with
   the line rate of its length; a zone imports at most the rating of its ties in
-  service, and the zones share the equivalent's import capability in
-  proportion to their deficits, as the dispatch does;
+  service and at most its own import capability (the profiles'
+  ``import_capability_mw``: what the neighbours can sell it), and the zones
+  share the equivalent's import capability in proportion to what each may
+  import, as the dispatch does (:func:`~casa1000.grid.dispatch.pooled_import_mw`);
 * internal lines are not sampled: no single circuit of the network islands a
   plant or a load, so in a copper-plate balance they cannot cause loss of load
   (their post-fault flows are the contingency study's job).
 
 Per simulated year *n* and hour *t*, with :math:`C_{z,t}^n` the zone's
-available capacity, :math:`D = (L - C)^+`, :math:`D' = \min(D, E)` (tie limit)
-and the pooled import :math:`I = \min(\sum_z D'_z, M)` shared pro rata, the
+available capacity, :math:`D = (L - C)^+`, :math:`D' = \min(D, E, K)` (tie limit
+:math:`E`, the zone's import capability :math:`K`) and the pooled import
+:math:`I = \min(\sum_z D'_z, M)` shared pro rata, the
 unserved power is :math:`U_{z,t}^n = D_{z,t}^n - I\,D'_{z,t}/\sum_k D'_{k,t}`, and
 (ERAA; ENTSO-E 2023, ACER decision 24/2020)
 
@@ -47,6 +50,7 @@ Systems 14(3), 1999.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Final
@@ -55,6 +59,7 @@ import numpy as np
 import numpy.typing as npt
 import xarray as xr
 
+from casa1000.grid.dispatch import pooled_import_mw
 from casa1000.grid.params import GridParams
 from casa1000.studies.indicators.adequacy import LOSS_OF_LOAD_TOLERANCE_MW
 from casa1000.studies.indicators.seed_tables import HOURS_PER_YEAR, IndicatorSeeds
@@ -109,6 +114,9 @@ class AdequacySystem:
         Import capability of the CAPS equivalent shared by the zones [MW].
     month
         (hours,) month of each hour.
+    import_capability_mw
+        (zones, hours) what each zone itself can import [MW]; None: the ties
+        and the shared capability are the only limits.
     """
 
     zones: tuple[str, ...]
@@ -122,6 +130,7 @@ class AdequacySystem:
     tie_rating_mw: FloatArray
     max_import_mw: float
     month: npt.NDArray[np.int64]
+    import_capability_mw: FloatArray | None = None
 
 
 def _component(frequency_per_year: float, duration_h: float, count: int) -> Component:
@@ -185,6 +194,18 @@ def adequacy_system(
                     ties.append(_component(line_rate.frequency(length_km), line_rate.duration_h, 1))
                     ratings.append(rating)
     supplier = params.supplier_external
+    capability = None
+    if "import_capability_mw" in profiles.data_vars:
+        # a zone without a stated capability (not a supplier) has no limit of its own
+        known = {str(s) for s in profiles.supplier.values}
+        capability = np.stack(
+            [
+                profiles["import_capability_mw"].sel(supplier=z).values.astype(np.float64)
+                if z in known
+                else np.full(profiles.sizes["time"], np.inf)
+                for z in zones
+            ]
+        )
     demand = profiles["demand_mw"].sel(zone=zones).transpose("zone", "time").values
     if losses_mw is not None:
         demand = demand + losses_mw.sel(zone=zones).transpose("zone", "time").values
@@ -203,6 +224,7 @@ def adequacy_system(
         tie_rating_mw=np.asarray(ratings, dtype=np.float64),
         max_import_mw=supplier.max_import_mw if supplier else 0.0,
         month=profiles.time.dt.month.values.astype(np.int64),
+        import_capability_mw=capability,
     )
 
 
@@ -324,12 +346,18 @@ def capacity_lost_mw(
 
 
 def pooled_unserved_mw(
-    deficit_mw: FloatArray, tie_limit_mw: FloatArray, max_import_mw: float
+    deficit_mw: FloatArray,
+    tie_limit_mw: FloatArray,
+    max_import_mw: float,
+    import_capability_mw: FloatArray | None = None,
 ) -> FloatArray:
     r"""Unserved power of zones sharing one import capability.
 
     .. math:: U_z = D_z - D'_z \frac{\min(\sum_k D'_k, M)}{\sum_k D'_k},
-              \qquad D'_z = \min(D_z, E_z)
+              \qquad D'_z = \min(D_z, E_z, K_z)
+
+    the rule of the dispatch (:func:`~casa1000.grid.dispatch.pooled_import_mw`)
+    with the ties' limit :math:`E` beside the zone's own capability :math:`K`.
 
     Parameters
     ----------
@@ -339,6 +367,9 @@ def pooled_unserved_mw(
         Same shape: what the zone's ties can import [MW].
     max_import_mw
         Capability of the external equivalent shared by the zones [MW].
+    import_capability_mw
+        (zones, hours), or broadcastable: what each zone itself can import
+        [MW]; None: no limit beyond the ties.
 
     Returns
     -------
@@ -350,12 +381,15 @@ def pooled_unserved_mw(
     >>> d = np.array([[300.0], [100.0]])
     >>> pooled_unserved_mw(d, np.full_like(d, 1e9), 200.0).ravel().tolist()
     [150.0, 50.0]
+    >>> own = np.array([[50.0], [1e9]])  # the first zone may import only 50 MW
+    >>> pooled_unserved_mw(d, np.full_like(d, 1e9), 200.0, own).ravel().tolist()
+    [250.0, 0.0]
     """
-    importable = np.minimum(deficit_mw, tie_limit_mw)
-    total = importable.sum(axis=-2, keepdims=True)
-    imported = np.minimum(total, max_import_mw)
-    frac = np.divide(imported, total, out=np.zeros_like(total), where=total > 0)
-    unserved: FloatArray = deficit_mw - importable * frac
+    limit = tie_limit_mw
+    if import_capability_mw is not None:
+        limit = np.minimum(tie_limit_mw, import_capability_mw)
+    imported = pooled_import_mw(deficit_mw, limit, max_import_mw, zone_axis=-2)
+    unserved: FloatArray = deficit_mw - imported
     return unserved
 
 
@@ -468,7 +502,9 @@ def _block(system: AdequacySystem, rng: np.random.Generator, years: int) -> tupl
         up_rating = (tie_down == 0) * system.tie_rating_mw[None, :, None]
         for z in range(n_zones):
             tie_limit[:, z, :] = up_rating[:, system.tie_zone == z, :].sum(axis=1)
-    unserved = pooled_unserved_mw(deficit, tie_limit, system.max_import_mw)
+    unserved = pooled_unserved_mw(
+        deficit, tie_limit, system.max_import_mw, system.import_capability_mw
+    )
     short = unserved > LOSS_OF_LOAD_TOLERANCE_MW
     months = sorted(set(system.month.tolist()))
     month_of = np.searchsorted(months, system.month)
@@ -491,18 +527,10 @@ def _block(system: AdequacySystem, rng: np.random.Generator, years: int) -> tupl
 def without_outages(system: AdequacySystem) -> AdequacySystem:
     """Return the same balance with components that never fail (the deterministic home balance)."""
     never = Component(count=1, mttf_h=math.inf, mttr_h=1.0)
-    return AdequacySystem(
-        zones=system.zones,
-        demand_mw=system.demand_mw,
-        available_mw=system.available_mw,
-        plant_zone=system.plant_zone,
+    return dataclasses.replace(
+        system,
         units=tuple(Component(count=u.count, mttf_h=math.inf, mttr_h=1.0) for u in system.units),
-        unit_mw=system.unit_mw,
-        tie_zone=system.tie_zone,
         ties=tuple(never for _ in system.ties),
-        tie_rating_mw=system.tie_rating_mw,
-        max_import_mw=system.max_import_mw,
-        month=system.month,
     )
 
 

@@ -33,6 +33,8 @@ class ScheduleInputs:
     ``offer_mw`` (supplier -> what it offers), ``contract_mw`` (the contracted
     total) and ``loss_cover_mw`` (supplier -> losses its plants cover) are
     optional: without offers the contract shares split the export.
+    ``import_cap_mw`` (supplier -> what it can import) is optional too: without
+    it the supplier equivalent's capability is the only limit.
     """
 
     demand_mw: Mapping[str, FloatArray]
@@ -43,6 +45,8 @@ class ScheduleInputs:
     loss_cover_mw: Mapping[str, FloatArray] | None = None
     reverse_mw: FloatArray | None = None
     """(hours,) reverse flow Pakistan -> Tajikistan asked of the HVDC; none by default."""
+    import_cap_mw: Mapping[str, FloatArray] | None = None
+    """Supplier -> (hours,) import capability of the zone itself [MW]; none by default."""
 
     def schedule(self, params: GridParams, poles_in_service: int | None = None) -> Schedule:
         """Make the schedule of these inputs with ``poles_in_service`` poles (all by default)."""
@@ -56,6 +60,7 @@ class ScheduleInputs:
             contract_mw=self.contract_mw,
             loss_cover_mw=self.loss_cover_mw,
             reverse_mw=self.reverse_mw,
+            import_cap_mw=self.import_cap_mw,
         )
 
     def scaled(self, factor: npt.ArrayLike) -> ScheduleInputs:
@@ -123,6 +128,7 @@ class ScheduleInputs:
             contract_mw=None if self.contract_mw is None else self.contract_mw[idx],
             loss_cover_mw=pick(self.loss_cover_mw),
             reverse_mw=None if self.reverse_mw is None else self.reverse_mw[idx],
+            import_cap_mw=pick(self.import_cap_mw),
         )
 
 
@@ -190,7 +196,8 @@ def inputs_from_profiles(
     Returns
     -------
     ScheduleInputs
-        Demand, export per offtaker and plant availability.
+        Demand, export per offtaker, plant availability and, when the profiles
+        carry ``import_capability_mw``, each supplier's import capability.
     """
     suppliers = params.roles.suppliers
     demand = {z: profiles.demand_mw.sel(zone=z).values.astype(np.float64) for z in suppliers}
@@ -201,6 +208,16 @@ def inputs_from_profiles(
     reverse = (
         profiles.reverse_contract_mw.values.astype(np.float64)
         if "reverse_contract_mw" in profiles.data_vars
+        else None
+    )
+    # profiles written before the import limits existed keep the shared limit alone
+    import_cap = (
+        {
+            z: profiles.import_capability_mw.sel(supplier=z).values.astype(np.float64)
+            for z in suppliers
+            if z in profiles.supplier.values
+        }
+        if "import_capability_mw" in profiles.data_vars
         else None
     )
     if export_total_mw is not None and shares is not None:
@@ -222,9 +239,14 @@ def inputs_from_profiles(
             offer_mw=offers,
             contract_mw=contract,
             reverse_mw=reverse,
+            import_cap_mw=import_cap,
         )
     return ScheduleInputs(
-        demand_mw=demand, export_mw=export, available_mw=available, reverse_mw=reverse
+        demand_mw=demand,
+        export_mw=export,
+        available_mw=available,
+        reverse_mw=reverse,
+        import_cap_mw=import_cap,
     )
 
 

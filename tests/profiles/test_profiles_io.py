@@ -42,8 +42,9 @@ def test_csv_layout(csv_2027: Path) -> None:
     lines = csv_2027.read_text().splitlines()
     header = lines[0].split(",")
     assert header[:5] == ["time", "demand_mw:KG", "demand_mw:TJ", "demand_mw:AF", "demand_mw:PK"]
-    assert "available_mw:NUREK" in header and header[-5:-3] == ["contract_mw:PK", "contract_mw:AF"]
-    assert header[-3:] == ["export_release_mw:KG", "export_release_mw:TJ", "reverse_contract_mw"]
+    assert "available_mw:NUREK" in header and header[-7:-5] == ["contract_mw:PK", "contract_mw:AF"]
+    assert header[-5:-2] == ["export_release_mw:KG", "export_release_mw:TJ", "reverse_contract_mw"]
+    assert header[-2:] == ["import_capability_mw:KG", "import_capability_mw:TJ"]
     assert not any(name.startswith("export_available") for name in header)
     assert lines[1].startswith("2027-01-01T00:00:00+05:00,")
     assert len(lines) == 1 + 8760

@@ -64,6 +64,21 @@ def test_pooled_import_is_shared_pro_rata_within_tie_limits() -> None:
     ]
 
 
+def test_each_zone_imports_at_most_its_own_capability() -> None:
+    deficit = np.array([[300.0], [100.0]])
+    free = np.full_like(deficit, 1e9)
+    # zone limits bind (50 MW for the first zone), the shared 1,000 MW does not
+    own = np.array([[50.0], [1e9]])
+    assert mc.pooled_unserved_mw(deficit, free, 1000.0, own).ravel().tolist() == [250.0, 0.0]
+    # both bind: 50 + 100 importable, 120 shared 1:2
+    assert mc.pooled_unserved_mw(deficit, free, 120.0, own).ravel().tolist() == pytest.approx(
+        [300.0 - 40.0, 100.0 - 80.0]
+    )
+    # the tighter of the ties and the zone's capability counts
+    ties = np.array([[30.0], [1e9]])
+    assert mc.pooled_unserved_mw(deficit, ties, 1000.0, own).ravel().tolist() == [270.0, 0.0]
+
+
 def test_water_limited_hydro_loses_output_only_beyond_its_spare_units() -> None:
     units = np.array([4])
     unit = np.array([100.0])
@@ -117,6 +132,49 @@ def test_without_outages_the_monte_carlo_is_the_dispatch(
     assert result.ens_mwh[0] == pytest.approx(dispatch.unserved_mw.sum("time").values, rel=1e-9)
     assert result.lol_h[1].tolist() == (dispatch.unserved_mw > 1e-3).sum("time").values.tolist()
     assert np.all(result.ens_mwh[0] == result.ens_mwh[1])
+
+
+@pytest.mark.parametrize(
+    ("kg_mw", "tj_mw", "zone_binds", "shared_binds"),
+    [
+        (None, None, False, True),
+        (200.0, 100.0, True, False),
+        (1e4, 1e4, False, True),
+        (800.0, 900.0, True, True),
+    ],
+    ids=["without-zone-limits", "zone-limits-bind", "shared-limit-binds", "both-bind"],
+)
+def test_the_monte_carlo_follows_the_dispatch_import_rule(
+    as_built: GridParams,
+    winter: xr.Dataset,
+    kg_mw: float | None,
+    tj_mw: float | None,
+    zone_binds: bool,
+    shared_binds: bool,
+) -> None:
+    from casa1000.studies.seasonal import run_seasonal
+
+    if kg_mw is None or tj_mw is None:
+        profiles = winter.drop_vars("import_capability_mw")  # a file from before the limits
+        caps = np.full(2, np.inf)
+    else:
+        caps = np.array([kg_mw, tj_mw])
+        cap = winter["import_capability_mw"].copy(data=np.tile(caps, (winter.sizes["time"], 1)))
+        profiles = winter.assign(import_capability_mw=cap)
+    dispatch = run_seasonal(as_built, profiles)
+    imports = dispatch.import_mw.transpose("time", "zone").values
+    assert (imports <= caps + 1e-9).all() and (imports.sum(axis=1) <= 1500.0 + 1e-9).all()
+    # the case exercises the limit it is named for
+    assert bool(np.isclose(imports, caps).any()) == zone_binds
+    assert bool(np.isclose(imports.sum(axis=1), 1500.0).any()) == shared_binds
+    system = mc.without_outages(
+        mc.adequacy_system(
+            profiles, as_built, load_indicator_seeds(), ["KG", "TJ"], dispatch.loss_cover_mw
+        )
+    )
+    result = mc.simulate(system, years=1, seed=0)
+    assert result.ens_mwh[0] == pytest.approx(dispatch.unserved_mw.sum("time").values, rel=1e-9)
+    assert result.lol_h[0].tolist() == (dispatch.unserved_mw > 1e-3).sum("time").values.tolist()
 
 
 def test_units_always_out_leave_only_the_imports(
