@@ -31,7 +31,7 @@ from casa1000.grid.builder import BuiltNet, build_net
 from casa1000.grid.equivalents import slack_q_mvar
 from casa1000.grid.params import GridParams
 from casa1000.grid.schedule import Schedule, delivered_by_offtaker
-from casa1000.profiles.dataset import ENERGY_VARIABLES
+from casa1000.profiles.dataset import OPTIONAL_VARIABLES
 from casa1000.profiles.schema import DatasetSchema, VariableSpec
 from casa1000.studies import seasonal_tables
 from casa1000.studies.engine.batch_ac import (
@@ -104,10 +104,11 @@ TT, TO, TA, TP, TZ = (
 )
 PASSED_THROUGH = {
     name: dataclasses.replace(spec, optional=True)
-    for name, spec in ENERGY_VARIABLES.items()
-    if name.startswith(("reservoir_", "af_"))
+    for name, spec in OPTIONAL_VARIABLES.items()
+    if name.startswith(("reservoir_", "af_", "import_capability"))
 }
-"""Monthly reservoir balances and the Afghan supply balance, copied from the profiles."""
+"""Monthly reservoir balances, the Afghan supply balance and each supplier's import
+capability, copied from the profiles."""
 
 SCHEMA = DatasetSchema(
     name="seasonal",

@@ -99,7 +99,8 @@ def test_changed_input_updates_the_figures(live: LiveServer, tmp_path: Any) -> N
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         seen = watch(page, allowed=(live.url,))
         page.goto(live.url)
-        status = "document.querySelector('#status').innerText"
+        # the status line may not be drawn yet: read it as empty until it is
+        status = "(document.querySelector('#status')?.innerText ?? '')"
         page.wait_for_function(f"() => {status}.startsWith('run 1')", timeout=120_000)
         page.wait_for_function(f"() => ({DELIVERED_PK})() !== null", timeout=30_000)
         before = page.evaluate(DELIVERED_PK)
