@@ -159,6 +159,9 @@ SCHEMA = DatasetSchema(
             long_name="source of Afghanistan's supply",
             optional=True,
         ),
+        "supplier": VariableSpec(
+            dims=("supplier",), dtype="str", long_name="supplier zone", optional=True
+        ),
     },
     variables={
         "vm_pu": _f(TB, "pu", "bus voltage magnitude"),
@@ -460,7 +463,11 @@ def _assemble(
             "branch_area": branch_area,
             "branch_rating_mva": batch.rating_mva,
             "branch_parent": [ix.line_parent.get(b, ix.trafo_parent.get(b, b)) for b in branch_ids],
-            **{c: profiles[c].values for c in ("month", "reservoir", "af_source") if c in profiles},
+            **{
+                c: profiles[c].values
+                for c in ("month", "reservoir", "af_source", "supplier")
+                if c in profiles
+            },
         },
         data={
             "vm_pu": result.vm_pu,
