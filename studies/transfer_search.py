@@ -1,0 +1,383 @@
+"""The search for the secure transfer capability of every hour of a run (tiers 1 to 3).
+
+1. **Ceiling and linear estimate** -- every contingency is AC-solved at the
+   ceiling; where a row is beyond the plain limits or does not converge, its
+   zero-export state is solved too (:class:`~casa1000.studies.transfer_levels.References`).
+   Each loading and voltage is interpolated linearly between zero export and the
+   ceiling to find the export at which it first crosses its limit; the smallest
+   crossing is the estimate ``E`` (FCITC-style).  The contingencies insecure at
+   the ceiling are the hour's *suspects*.
+2. **AC verification of the estimate** -- ``E`` is tried; where it passes, one
+   ``resolution_mw`` above it.  Secure at ``E`` and insecure one step above: done.
+3. **Refinement** -- an hour that fails at ``E`` is bisected downwards, one still
+   secure above it upwards (to the ceiling), until the interval is at most
+   ``resolution_mw`` wide; the limiting element and contingency are the most
+   severe of the last insecure export (the linear ones where no export was
+   insecure).
+
+Tiers 2 and 3 follow the plain method's path (:func:`~casa1000.studies.transfer_walk.walk`),
+but decide its exports from what AC has shown (:class:`~casa1000.studies.transfer_walk.Knowledge`).
+Every :data:`SEED_EVERY`-th hour is searched first; each other hour starts from
+its nearest searched hour: a full AC N-1 at that hour's capability and the
+suspects at its last insecure export.  When every contingency's security is
+monotone in the export, these two solves settle the whole path, and the hours
+whose capability lies elsewhere solve what is left undecided.  At the end:
+
+* every capability is verified by a full AC N-1 at that export (if the seed did
+  not already); an insecure contingency found there becomes a suspect and the
+  hour is searched again;
+* the suspects are AC-solved at the last insecure export (the limiter is the most
+  severe of them), which is so AC-insecure;
+* an hour whose AC results contradict monotonicity (a contingency AC-secure above
+  an export where it was AC-insecure) is searched again deciding each export
+  only from AC verdicts at that export.
+
+So every reported capability is AC N-1 secure, and the export the path found
+insecure above it is AC-insecure (or the capability is within ``resolution_mw``
+of the ceiling).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from casa1000.studies.engine.row_solver import SolvedRows, StartVoltage
+from casa1000.studies.transfer_levels import ExportLevel, Network, References, take_rows
+from casa1000.studies.transfer_rules import Limiter
+from casa1000.studies.transfer_walk import Knowledge, PathResult, walk
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+KindArray = npt.NDArray[np.int8]
+SEED_EVERY = 24
+"""Searched without a seed: every this many hours of a run (the others start from them)."""
+
+
+@dataclass(kw_only=True)
+class SearchResult:
+    """The capability of every hour of a run and how it was found."""
+
+    capability_mw: FloatArray
+    insecure_above_mw: FloatArray
+    """The export above the capability found AC-insecure; NaN if none."""
+    estimate_mw: FloatArray
+    limiting_contingency: IntArray
+    limiting_element: IntArray
+    """Branch position, or ``branches`` + bus position; -1: none."""
+    limiter: KindArray
+    tier: KindArray
+    diverges_at_ceiling: BoolArray
+    crossing_mw: FloatArray
+    """(hours, contingencies) linear crossing export, at most the ceiling [MW]."""
+    preexisting: npt.NDArray[np.int16]
+    """(hours, contingencies) violations at zero export; -1 where not needed."""
+    cases: dict[str, int] = field(default_factory=dict)
+    """AC-solved (hour, contingency) rows per stage."""
+    steps: int = 0
+    searched_again: int = 0
+    """Hours searched again (a new suspect at the capability, or a contradiction)."""
+
+
+class TransferSearch:
+    """Runs the tiers on the hours of one run.
+
+    Parameters
+    ----------
+    net
+        The run.
+    ceiling_mw
+        Largest export tried [MW].
+    resolution_mw
+        Width of the final interval [MW].
+    progress
+        Called with a stage name and the fraction done.
+    """
+
+    def __init__(
+        self,
+        net: Network,
+        ceiling_mw: float,
+        resolution_mw: float,
+        progress: Callable[[str, float], None],
+    ) -> None:
+        self.net = net
+        self.ceiling = ceiling_mw
+        self.resolution = resolution_mw
+        self.progress = progress
+        self.n_c = len(net.contingencies)
+        self.own = [j for j in range(self.n_c) if net.representative[j] == j]
+        every = np.arange(net.hours)
+        self.top = ExportLevel(net, every, np.full(net.hours, ceiling_mw))
+        self.zero = ExportLevel(net, every, np.zeros(net.hours))
+        self.refs = References(net, self.zero, self.top)
+        self.cases = {"ceiling": 0, "zero_reference": 0, "search": 0, "verification": 0}
+
+    def run(self) -> SearchResult:
+        """Search every hour of the run."""
+        hours = self.net.hours
+        every = np.arange(hours)
+        suspects, lin = self._ceiling()
+        c_lin = lin.crossing.argmin(axis=1)
+        first = lin.crossing[every, c_lin]
+        estimate = np.floor(np.clip(np.minimum(first, self.ceiling), 0.0, self.ceiling))
+        know = Knowledge(suspects, self.ceiling)
+        paths = _Paths.start(estimate)
+        verified = np.full(hours, np.nan)
+        """The export of each hour checked by a full AC N-1 so far."""
+        seeds = every[every % SEED_EVERY == 0]
+        self.progress("search", 0.0)
+        paths.put(seeds, self._walk(seeds, estimate, know))
+        others = every[every % SEED_EVERY != 0]
+        if others.size:
+            # each other hour starts from the seed nearest in time
+            near = seeds[np.minimum(np.round(others / SEED_EVERY).astype(np.int64), seeds.size - 1)]
+            self.progress("seed", 0.0)
+            self._full_n1(others, paths.capability[near], know, verified)
+            bad = np.isfinite(paths.above[near])
+            self._suspects_at(others[bad], paths.above[near][bad], know)
+            self.progress("search", 0.5)
+            paths.put(others, self._walk(others, estimate, know))
+        again: set[int] = set()
+        todo = self._settle(every, paths, know, verified)
+        while todo.size:
+            again.update(todo.tolist())
+            know.exact[todo[know.contradicted(todo)]] = True
+            paths.put(todo, self._walk(todo, estimate, know))
+            todo = self._settle(todo, paths, know, verified)
+        limits = self._limiters(paths, know, lin, c_lin, first)
+        self.progress("done", 1.0)
+        self.cases["zero_reference"] = self.refs.rows_solved
+        return SearchResult(
+            capability_mw=paths.capability,
+            insecure_above_mw=paths.above,
+            estimate_mw=estimate,
+            limiting_contingency=limits[0],
+            limiting_element=limits[1],
+            limiter=limits[2],
+            tier=paths.tier,
+            diverges_at_ceiling=(lin.kind == Limiter.NONCONVERGENCE).any(axis=1),
+            crossing_mw=np.minimum(lin.crossing, self.ceiling),
+            preexisting=lin.preexisting,
+            cases=dict(self.cases),
+            steps=paths.steps,
+            searched_again=len(again),
+        )
+
+    def _start(self, hours: IntArray, export: FloatArray) -> StartVoltage:
+        """Return the start voltages of rows at ``export``.
+
+        The base cases at zero export and at the ceiling, interpolated linearly
+        in the export and averaged over a block of rows.
+        """
+        zero, top = self.zero.level, self.top.level
+        batch = self.net.solver.batch
+
+        def start(k: int, rows: IntArray) -> npt.NDArray[np.complex128]:
+            area = batch.areas[k]
+            v0 = area.v0.copy()
+            h = hours[rows]
+            low, high = zero.base_voltage[k][h], top.base_voltage[k][h]
+            good = (np.abs(low).min(axis=1) > 0) & (np.abs(high).min(axis=1) > 0)
+            if good.any():
+                frac = (export[rows] / self.ceiling)[good, None]
+                v0[area.bus] = (low[good] + frac * (high[good] - low[good])).mean(axis=0)
+            return v0
+
+        return start
+
+    # -- tier 1 ---------------------------------------------------------------
+
+    def _ceiling(self) -> tuple[BoolArray, _Linear]:
+        """Solve every contingency at the ceiling; return the suspects and the crossings."""
+        net = self.net
+        hours, n_c = net.hours, self.n_c
+        every = np.arange(hours)
+        rep = net.representative
+        own = [j for j in range(n_c) if rep[j] == j]
+        suspects = np.zeros((hours, n_c), dtype=bool)
+        lin = _Linear.empty(hours, n_c)
+        need: dict[int, IntArray] = {}
+        top_rows: dict[int, tuple[IntArray, SolvedRows]] = {}
+        for done, (j, _, res) in enumerate(self.top.solve({j: every for j in own}), start=1):
+            self.progress("ceiling", done / len(own))
+            if j:
+                self.cases["ceiling"] += int(res.ac_solved.sum())
+            rows = np.flatnonzero(net.rule.needs_reference(res))
+            need[j] = rows
+            top_rows[j] = (rows, take_rows(res, rows))
+            self.refs.keep_ceiling(j, *top_rows[j])
+        self.refs.fetch(need)
+        for j in own:
+            rows, res = top_rows[j]
+            if not rows.size:
+                continue
+            ref = self.refs.get(j, rows)
+            crossing, element, kind = net.rule.crossings(ref, res)
+            lin.crossing[rows, j] = crossing
+            lin.element[rows, j] = element
+            lin.kind[rows, j] = kind
+            lin.preexisting[rows, j] = net.rule.preexisting(ref)
+            suspects[rows, j] = net.rule.verdicts(res, ref).insecure
+        for j in range(n_c):
+            if rep[j] != j:
+                lin.copy(j, int(rep[j]))
+        return suspects, lin
+
+    # -- tiers 2 and 3 ---------------------------------------------------------
+
+    def _walk(self, hours: IntArray, estimate: FloatArray, know: Knowledge) -> PathResult:
+        """Follow the path of ``hours``, AC-solving what the knowledge leaves undecided."""
+
+        def solve(at: IntArray, export: FloatArray, want: BoolArray) -> None:
+            self._solve(at, export, want, know, "search")
+
+        return walk(
+            hours,
+            estimate[hours],
+            know,
+            solve,
+            ceiling_mw=self.ceiling,
+            resolution_mw=self.resolution,
+        )
+
+    def _solve(
+        self, hours: IntArray, export: FloatArray, want: BoolArray, know: Knowledge, stage: str
+    ) -> BoolArray:
+        """AC-solve ``want[i, j]`` at ``(hours[i], export[i])``; record; (hours,) any insecure."""
+        insecure = np.zeros(hours.size, dtype=bool)
+        rows_of = {int(j): np.flatnonzero(want[:, j]) for j in np.flatnonzero(want.any(axis=0))}
+        if not rows_of:
+            return insecure
+        level = ExportLevel(self.net, hours, export, self._start(hours, export))
+        for j, rows, res in level.solve(dict(sorted(rows_of.items()))):
+            if j:
+                self.cases[stage] += int(res.ac_solved.sum())
+            v = self.refs.verdicts(j, hours[rows], res)
+            know.record(hours[rows], j, export[rows], v)
+            insecure[rows] |= v.insecure
+        return insecure
+
+    def _full_n1(
+        self, hours: IntArray, export: FloatArray, know: Knowledge, verified: FloatArray
+    ) -> BoolArray:
+        """Full AC N-1 of ``hours`` at ``export``; (hours,) any insecure."""
+        want = np.zeros((hours.size, self.n_c), dtype=bool)
+        want[:, self.own] = True
+        verified[hours] = export
+        return self._solve(hours, export, want, know, "verification")
+
+    def _suspects_at(self, hours: IntArray, export: FloatArray, know: Knowledge) -> None:
+        """AC-solve every suspect of ``hours`` at ``export`` (skipping verdicts already known)."""
+        want = know.suspect[hours].copy()
+        for i in range(hours.size):
+            h, x = int(hours[i]), float(export[i])
+            for j in np.flatnonzero(want[i]):
+                if (h, int(j), x) in know.memo:
+                    want[i, j] = False
+        self._solve(hours, export, want, know, "search")
+
+    def _settle(
+        self, hours: IntArray, paths: _Paths, know: Knowledge, verified: FloatArray
+    ) -> IntArray:
+        """Verify the capabilities and read the limiters' exports; the hours to search again."""
+        cap = paths.capability[hours]
+        check = hours[verified[hours] != cap]
+        self.progress("verify", 0.0)
+        if check.size:
+            self._full_n1(check, paths.capability[check], know, verified)
+        last = paths.above[hours]
+        bad = np.isfinite(last)
+        self._suspects_at(hours[bad], last[bad], know)
+        again = np.zeros(hours.size, dtype=bool)
+        # the capability must be secure and the last insecure export insecure, by AC there
+        for i, h in enumerate(hours.tolist()):
+            c = float(cap[i])
+            memo = [know.memo.get((h, int(j), c)) for j in np.flatnonzero(know.suspect[h])]
+            if any(m is not None and m[0] for m in memo):
+                again[i] = True
+            if bad[i]:
+                x = float(last[i])
+                seen = [know.memo.get((h, int(j), x)) for j in np.flatnonzero(know.suspect[h])]
+                if not any(m is not None and m[0] for m in seen):
+                    again[i] = True
+        return hours[again | know.contradicted(hours)]
+
+    def _limiters(
+        self,
+        paths: _Paths,
+        know: Knowledge,
+        lin: _Linear,
+        c_lin: IntArray,
+        first: FloatArray,
+    ) -> tuple[IntArray, IntArray, KindArray]:
+        """Limiting contingency, element and kind: the most severe at the last insecure export."""
+        hours = np.arange(self.net.hours)
+        contingency = c_lin.copy()
+        element = lin.element[hours, c_lin]
+        kind = np.where(np.isfinite(first), lin.kind[hours, c_lin], Limiter.CEILING).astype(np.int8)
+        for h in np.flatnonzero(np.isfinite(paths.last_insecure)).tolist():
+            x = float(paths.last_insecure[h])
+            best: tuple[float, int, int, int] | None = None
+            for j in np.flatnonzero(know.suspect[h]).tolist():
+                m = know.memo.get((h, j, x))
+                # contingencies in index order, so ties go to the first (as an argmax would)
+                if m is not None and m[0] and (best is None or m[1] > best[0]):
+                    best = (m[1], j, m[2], m[3])
+            if best is not None:
+                contingency[h], element[h], kind[h] = best[1], best[2], best[3]
+        return contingency, element, kind
+
+
+@dataclass(kw_only=True)
+class _Paths:
+    """Where the path of every hour of the run ended (so far)."""
+
+    capability: FloatArray
+    tier: KindArray
+    last_insecure: FloatArray
+    above: FloatArray
+    steps: int = 0
+
+    @staticmethod
+    def start(estimate: FloatArray) -> _Paths:
+        return _Paths(
+            capability=estimate.copy(),
+            tier=np.ones(estimate.size, dtype=np.int8),
+            last_insecure=np.full(estimate.size, np.nan),
+            above=np.full(estimate.size, np.nan),
+        )
+
+    def put(self, hours: IntArray, part: PathResult) -> None:
+        self.capability[hours] = part.capability_mw
+        self.tier[hours] = part.tier
+        self.last_insecure[hours] = part.last_insecure_mw
+        self.above[hours] = part.insecure_above_mw
+        self.steps = max(self.steps, part.steps)
+
+
+@dataclass(kw_only=True)
+class _Linear:
+    """Tier-1 crossings of every (hour, contingency)."""
+
+    crossing: FloatArray
+    element: IntArray
+    kind: KindArray
+    preexisting: npt.NDArray[np.int16]
+
+    @staticmethod
+    def empty(hours: int, n_c: int) -> _Linear:
+        return _Linear(
+            crossing=np.full((hours, n_c), np.inf),
+            element=np.zeros((hours, n_c), dtype=np.int64),
+            kind=np.zeros((hours, n_c), dtype=np.int8),
+            preexisting=np.full((hours, n_c), -1, dtype=np.int16),
+        )
+
+    def copy(self, j: int, j0: int) -> None:
+        for arr in (self.crossing, self.element, self.kind, self.preexisting):
+            arr[:, j] = arr[:, j0]
