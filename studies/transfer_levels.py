@@ -70,7 +70,9 @@ class ExportLevel:
         (hours,) export of each hour [MW, sending end].
     start
         Start voltages of the rows (see :class:`~casa1000.studies.engine.row_solver.Level`);
-        without it the base case is solved first and its voltages are kept.
+        without it the base case is solved first.
+    keep_voltage
+        Keep the base-case voltage of every hour (to start other levels from).
     """
 
     def __init__(
@@ -79,6 +81,8 @@ class ExportLevel:
         hours: IntArray,
         export_mw: FloatArray,
         start: StartVoltage | None = None,
+        *,
+        keep_voltage: bool = False,
     ) -> None:
         self.net = net
         self.hours = hours
@@ -91,7 +95,7 @@ class ExportLevel:
             net.solver,
             self.post.state(net.contingencies[0]),
             start=start,
-            keep_voltage=start is None,
+            keep_voltage=keep_voltage,
         )
 
     def solve(self, pairs: Mapping[int, IntArray]) -> Iterator[tuple[int, IntArray, SolvedRows]]:
