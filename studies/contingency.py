@@ -98,7 +98,7 @@ class ContingencyConfig:
     groups_file: Path | None = None
     include_groups: bool = True
     threads: int = 2
-    chunk_rows: int = 40_000
+    chunk_rows: int = 10_000
 
 
 SCHEMA = DatasetSchema(

@@ -126,7 +126,7 @@ class TransferConfig:
     include_groups: bool = True
     distribution_factor_cutoff: float = 0.03
     threads: int = 2
-    chunk_rows: int = 40_000
+    chunk_rows: int = 16_000
     chunk_hours: int = 8760
 
     def __post_init__(self) -> None:
@@ -296,7 +296,7 @@ def _run(inputs: StudyInputs, config: TransferConfig, report: Progress) -> xr.Da
         chunk = slice(lo, min(hours, lo + config.chunk_hours))
         net = Network(
             params=params,
-            profiles=profiles.isel(time=chunk),
+            inputs=top.take(np.arange(chunk.start, chunk.stop)),
             shares=shares,
             built=scr.built,
             contingencies=scr.contingencies,

@@ -13,19 +13,25 @@ with those pairs, not with hours x contingencies.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-import xarray as xr
 
 from casa1000.grid.builder import BuiltNet
 from casa1000.grid.params import GridParams
-from casa1000.studies.engine.row_solver import Level, RowSolver, SolvedRows, StartVoltage
+from casa1000.grid.schedule import OFFTAKERS, split_export
+from casa1000.studies.engine.row_solver import (
+    Level,
+    RowSolver,
+    SolvedRows,
+    StartVoltage,
+    prefetch,
+)
 from casa1000.studies.security.contingency_set import Contingency
 from casa1000.studies.security.post_contingency import PostContingency
-from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
+from casa1000.studies.spine.schedule_inputs import ScheduleInputs
 from casa1000.studies.transfer_rules import Reference, SecurityRule, Verdicts
 
 FloatArray = npt.NDArray[np.float64]
@@ -38,8 +44,8 @@ class Network:
     """What every level of one run shares: the network, its contingencies and solver."""
 
     params: GridParams
-    profiles: xr.Dataset
-    """The hours of the run (one chunk of the study)."""
+    inputs: ScheduleInputs
+    """Demand and availability of the hours of the run (one chunk of the study)."""
     shares: Mapping[str, float] | None
     """Offtaker -> fraction of the export (None: pro rata to the contracts)."""
     built: BuiltNet
@@ -50,11 +56,29 @@ class Network:
     rule: SecurityRule
     chunk_rows: int
     """Rows solved at once."""
+    topology: dict[tuple[str, bytes], object] = field(default_factory=dict)
+    """Islands and contract-path flags of each outage, shared by every level of the run."""
 
     @property
     def hours(self) -> int:
         """Hours of the run."""
-        return int(self.profiles.sizes["time"])
+        return len(next(iter(self.inputs.demand_mw.values())))
+
+    def inputs_at(self, hours: IntArray, export_mw: FloatArray) -> ScheduleInputs:
+        """Schedule inputs of ``hours`` with the export ``export_mw`` [MW, sending end].
+
+        The same split as :func:`~casa1000.studies.spine.schedule_inputs.inputs_from_profiles`.
+        """
+        base = self.inputs.take(hours)
+        total = np.asarray(export_mw, dtype=np.float64)
+        export = (
+            split_export(self.params.contract, total)
+            if self.shares is None
+            else {o: total * self.shares.get(o, 0.0) for o in OFFTAKERS}
+        )
+        return ScheduleInputs(
+            demand_mw=base.demand_mw, export_mw=export, available_mw=base.available_mw
+        )
 
 
 class ExportLevel:
@@ -87,10 +111,7 @@ class ExportLevel:
         self.net = net
         self.hours = hours
         self.export_mw = export_mw
-        inputs = inputs_from_profiles(
-            net.params, net.profiles.isel(time=hours), export_mw, shares=net.shares
-        )
-        self.post = PostContingency(net.built, inputs)
+        self.post = _Post(net.built, net.inputs_at(hours, export_mw), net.topology)
         self.level = Level(
             net.solver,
             self.post.state(net.contingencies[0]),
@@ -103,9 +124,11 @@ class ExportLevel:
 
         Yields ``(j, rows, result)`` in groups of at most ``chunk_rows`` rows.
         Contingency 0 (the base case) is read from the level, not solved again.
+        The next group is solved while the caller works on the current one (see
+        :func:`~casa1000.studies.engine.row_solver.prefetch`).
         """
         net = self.net
-        batch: list[tuple[int, IntArray]] = []
+        batches: list[list[tuple[int, IntArray]]] = [[]]
         size = 0
         for j, rows in pairs.items():
             if not rows.size:
@@ -113,21 +136,43 @@ class ExportLevel:
             if j == 0:
                 yield j, rows, take_rows(self.level.base, rows)
                 continue
-            batch.append((j, rows))
-            size += rows.size
             if size >= net.chunk_rows:
-                yield from self._solve(batch)
-                batch, size = [], 0
-        if batch:
-            yield from self._solve(batch)
+                batches.append([])
+                size = 0
+            batches[-1].append((j, rows))
+            size += rows.size
+        cs = net.contingencies
+        # states are made one batch ahead, as the solves need them
+        work = ([(self.post.state(cs[j]), rows) for j, rows in batch] for batch in batches if batch)
+        for batch, results in zip(
+            (b for b in batches if b), prefetch(self.level.solve, work), strict=True
+        ):
+            for (j, rows), res in zip(batch, results, strict=True):
+                yield j, rows, res
 
-    def _solve(
-        self, batch: Sequence[tuple[int, IntArray]]
-    ) -> Iterator[tuple[int, IntArray, SolvedRows]]:
-        cs = self.net.contingencies
-        results = self.level.solve([(self.post.state(cs[j]), rows) for j, rows in batch])
-        for (j, rows), res in zip(batch, results, strict=True):
-            yield j, rows, res
+
+class _Post(PostContingency):
+    """Post-contingency states whose topology (the same at every export) is worked out once."""
+
+    def __init__(
+        self, built: BuiltNet, inputs: ScheduleInputs, cache: dict[tuple[str, bytes], object]
+    ) -> None:
+        super().__init__(built, inputs)
+        self._cache = cache
+
+    def islands(self, branch_out: BoolArray) -> BoolArray:
+        key = ("islands", branch_out.tobytes())
+        if key not in self._cache:
+            self._cache[key] = super().islands(branch_out)
+        out = self._cache[key]
+        assert isinstance(out, np.ndarray)
+        return out
+
+    def kg_share_lost(self, branch_out: BoolArray) -> bool:
+        key = ("kg_share_lost", branch_out.tobytes())
+        if key not in self._cache:
+            self._cache[key] = super().kg_share_lost(branch_out)
+        return bool(self._cache[key])
 
 
 def take_rows(res: SolvedRows, rows: IntArray) -> SolvedRows:

@@ -276,12 +276,9 @@ class TransferSearch:
 
     def _suspects_at(self, hours: IntArray, export: FloatArray, know: Knowledge) -> None:
         """AC-solve every suspect of ``hours`` at ``export`` (skipping verdicts already known)."""
-        want = know.suspect[hours].copy()
-        for i in range(hours.size):
-            h, x = int(hours[i]), float(export[i])
-            for j in np.flatnonzero(want[i]):
-                if (h, int(j), x) in know.memo:
-                    want[i, j] = False
+        seen = know.at(hours, export)
+        want = np.zeros((hours.size, self.n_c), dtype=bool)
+        want[seen.row[~seen.known], seen.contingency[~seen.known]] = True
         self._solve(hours, export, want, know, "search")
 
     def _settle(
@@ -296,18 +293,10 @@ class TransferSearch:
         last = paths.above[hours]
         bad = np.isfinite(last)
         self._suspects_at(hours[bad], last[bad], know)
-        again = np.zeros(hours.size, dtype=bool)
         # the capability must be secure and the last insecure export insecure, by AC there
-        for i, h in enumerate(hours.tolist()):
-            c = float(cap[i])
-            memo = [know.memo.get((h, int(j), c)) for j in np.flatnonzero(know.suspect[h])]
-            if any(m is not None and m[0] for m in memo):
-                again[i] = True
-            if bad[i]:
-                x = float(last[i])
-                seen = [know.memo.get((h, int(j), x)) for j in np.flatnonzero(know.suspect[h])]
-                if not any(m is not None and m[0] for m in seen):
-                    again[i] = True
+        again = know.at(hours, cap).any_insecure(hours.size)
+        above = know.at(hours[bad], last[bad]).any_insecure(int(bad.sum()))
+        again[np.flatnonzero(bad)[~above]] = True
         return hours[again | know.contradicted(hours)]
 
     def _limiters(
@@ -323,16 +312,16 @@ class TransferSearch:
         contingency = c_lin.copy()
         element = lin.element[hours, c_lin]
         kind = np.where(np.isfinite(first), lin.kind[hours, c_lin], Limiter.CEILING).astype(np.int8)
-        for h in np.flatnonzero(np.isfinite(paths.last_insecure)).tolist():
-            x = float(paths.last_insecure[h])
-            best: tuple[float, int, int, int] | None = None
-            for j in np.flatnonzero(know.suspect[h]).tolist():
-                m = know.memo.get((h, j, x))
-                # contingencies in index order, so ties go to the first (as an argmax would)
-                if m is not None and m[0] and (best is None or m[1] > best[0]):
-                    best = (m[1], j, m[2], m[3])
-            if best is not None:
-                contingency[h], element[h], kind[h] = best[1], best[2], best[3]
+        read = np.flatnonzero(np.isfinite(paths.last_insecure))
+        v = know.at(read, paths.last_insecure[read])
+        bad = np.flatnonzero(v.known & v.insecure)
+        # most severe first; ties go to the first contingency (as an argmax would)
+        order = bad[np.lexsort((v.contingency[bad], -v.severity[bad], v.row[bad]))]
+        top = order[np.r_[True, v.row[order][1:] != v.row[order][:-1]]] if order.size else order
+        h = read[v.row[top]]
+        contingency[h] = v.contingency[top]
+        element[h] = v.element[top]
+        kind[h] = v.kind[top]
         return contingency, element, kind
 
 

@@ -77,6 +77,23 @@ class Knowledge:
                 int(v.kind[i]),
             )
 
+    def at(self, hours: IntArray, x: FloatArray) -> SuspectVerdicts:
+        """Look up the AC verdicts of every suspect of each hour at its export ``x``."""
+        rows, cols = np.nonzero(self.suspect[hours])
+        h, at = hours[rows].tolist(), x[rows].tolist()
+        found = [self.memo.get(key) for key in zip(h, cols.tolist(), at, strict=True)]
+        known = np.array([m is not None for m in found], dtype=bool)
+        got = [m if m is not None else (False, -np.inf, -1, 0) for m in found]
+        return SuspectVerdicts(
+            row=rows,
+            contingency=cols,
+            known=known,
+            insecure=np.array([m[0] for m in got], dtype=bool),
+            severity=np.array([m[1] for m in got], dtype=np.float64),
+            element=np.array([m[2] for m in got], dtype=np.int64),
+            kind=np.array([m[3] for m in got], dtype=np.int8),
+        )
+
     def contradicted(self, hours: IntArray) -> BoolArray:
         """(hours,) some contingency was AC-secure above an export where it was AC-insecure."""
         return np.asarray(
@@ -115,6 +132,26 @@ class Knowledge:
         rows = np.flatnonzero(want.any(axis=1))
         one[rows, first[rows]] = True
         return one
+
+
+@dataclass(frozen=True, kw_only=True)
+class SuspectVerdicts:
+    """Known verdicts of (hour, suspect) pairs, one entry per pair (hours in row order)."""
+
+    row: IntArray
+    """Position of the pair's hour in the hours asked about."""
+    contingency: IntArray
+    known: BoolArray
+    insecure: BoolArray
+    severity: FloatArray
+    element: IntArray
+    kind: KindArray
+
+    def any_insecure(self, n: int) -> BoolArray:
+        """(n,) some suspect of the hour is known AC-insecure."""
+        out = np.zeros(n, dtype=bool)
+        out[self.row[self.known & self.insecure]] = True
+        return out
 
 
 E_PHASE, PROBE_PHASE, BISECT_PHASE, DONE_PHASE = 0, 1, 2, 3

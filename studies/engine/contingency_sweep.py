@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casa1000.studies.engine.batch_ac import BatchAC
-from casa1000.studies.engine.row_solver import Level, RowSolver, SolvedRows, Status
+from casa1000.studies.engine.row_solver import Level, RowSolver, SolvedRows, Status, prefetch
 from casa1000.studies.security.limits import Limits
 from casa1000.studies.security.post_contingency import PostState
 
@@ -182,11 +182,12 @@ class ContingencySweep:
     threads
         Worker threads of the C++ batch.
     chunk_rows
-        Rows solved and held at once (bounds memory; about 2 kB a row).
+        Rows solved and held at once (bounds memory; about 2 kB a row, twice over
+        as the next rows are solved while these are reduced).
     """
 
     def __init__(
-        self, batch: BatchAC, limits: Limits, *, threads: int = 2, chunk_rows: int = 40_000
+        self, batch: BatchAC, limits: Limits, *, threads: int = 2, chunk_rows: int = 10_000
     ) -> None:
         self.batch = batch
         self.limits = limits
@@ -242,15 +243,17 @@ class ContingencySweep:
             level = solver.level(state(0, part))
             self._reduce(env, 0, part, level.base, solved=True)
             per_call = max(1, self.chunk_rows // n)
-            for g in range(0, len(own), per_call):
-                cols = own[g : g + per_call]
-                states = [state(j, part) for j in cols]
-                results = level.solve([(st, np.arange(n)) for st in states])
+            groups = [own[g : g + per_call] for g in range(0, len(own), per_call)]
+            every = np.arange(n)
+            # states are made one group ahead; the next group is solved while this one reduces
+            work = ([(state(j, part), every) for j in cols] for cols in groups)
+            for k, (cols, results) in enumerate(
+                zip(groups, prefetch(level.solve, work), strict=True), start=1
+            ):
                 for j, res in zip(cols, results, strict=True):
                     self._reduce(env, j, part, res, solved=False)
                 if progress is not None:
-                    done = part.start + n * (g + len(cols)) / max(len(own), 1)
-                    progress(done / hours)
+                    progress((part.start + n * k / len(groups)) / hours)
         for j, (j0, perm) in sorted(twins.items()):
             env.copy_twin(j, j0, perm)
         self.solver_s += solver.solver_s

@@ -25,10 +25,11 @@ so the solver always keeps the slack's island.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -50,7 +51,7 @@ TOLERANCE_PU = 1e-8
 """Largest power mismatch at convergence [pu on 100 MVA] (1e-6 MW)."""
 V0_BLOCKS = 12
 """Blocks of consecutive rows per level; each block's rows start from its mean base solution."""
-CALL_ROWS = 20_000
+CALL_ROWS = 4_000
 """Most rows handed to one C++ call (its results take about 2 kB a row)."""
 
 
@@ -557,6 +558,30 @@ class Level:
                 if part.p_from_mw is not None and out.p_from_mw is not None:
                     part.p_from_mw[pos] = out.p_from_mw[sl]
         return [self._combine(p, s) for p, s in zip(parts, solved_masks, strict=True)]
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def prefetch(solve: Callable[[T], R], work: Iterable[T]) -> Iterator[R]:
+    """Yield ``solve(w)`` for each ``w`` of ``work``, solving the next while the caller works.
+
+    lightsim2grid releases the GIL while it solves, so the Python work the caller
+    does on one result (reductions, verdicts) overlaps the C++ solve of the next:
+    the two cores stay busy.  At most two results are alive at once.
+    """
+    items = iter(work)
+    first = next(items, None)
+    if first is None:
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(solve, first)
+        for item in items:
+            done = pending.result()
+            pending = pool.submit(solve, item)
+            yield done
+        yield pending.result()
 
 
 def _differs(state: PostState, base: PostState, area: Area, rows: IntArray) -> BoolArray:
