@@ -6,7 +6,7 @@ post-contingency state of :mod:`casa1000.studies.security.post_contingency` is
 solved by a full AC load flow (:mod:`casa1000.studies.engine.contingency_sweep`) and reported:
 convergence (with the reason), islands and unserved load, the most loaded branch,
 the lowest and highest voltage with their buses, violations by type against
-:class:`~casa1000.studies.engine.contingency_sweep.Limits`, and a performance index.
+:class:`~casa1000.studies.security.limits.Limits`, and a performance index.
 
 Tiers.  No case is screened out by a linear estimate: every (hour, contingency)
 row is either AC-solved or an exact copy of an AC-solved row (identical

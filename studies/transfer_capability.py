@@ -66,6 +66,7 @@ __all__ = [
     "Limiter",
     "TransferConfig",
     "TransferDirection",
+    "export_direction",
     "limiter_summary",
     "run_transfer",
     "transfer_table",
@@ -248,8 +249,10 @@ def run_transfer(
     return execute(SPEC, inputs, config, progress=progress).dataset
 
 
-def _direction(params: GridParams, config: TransferConfig) -> tuple[dict[str, float] | None, float]:
-    """Offtaker shares of the export (None: pro rata) and the ceiling [MW]."""
+def export_direction(
+    params: GridParams, config: TransferConfig
+) -> tuple[dict[str, float] | None, float]:
+    """Return the offtaker shares of the export (None: pro rata) and the ceiling [MW]."""
     contract = params.contract
     shares = {
         TransferDirection.TOTAL: None,
@@ -267,7 +270,7 @@ def _direction(params: GridParams, config: TransferConfig) -> tuple[dict[str, fl
 def _run(inputs: StudyInputs, config: TransferConfig, report: Progress) -> xr.Dataset:
     params = inputs.params
     profiles = select_hours(inputs.profiles, config.months)
-    shares, ceiling = _direction(params, config)
+    shares, ceiling = export_direction(params, config)
     hours = profiles.sizes["time"]
     report("setup", 0.0)
     top = inputs_from_profiles(params, profiles, np.full(hours, ceiling), shares=shares)

@@ -29,7 +29,7 @@ from casa1000.studies.contingency import ContingencyConfig, prepare
 from casa1000.studies.spine.hours import select_hours
 from casa1000.studies.spine.run_facts import peak_memory_mb
 from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
-from casa1000.studies.transfer_capability import TransferConfig, _direction, run_transfer
+from casa1000.studies.transfer_capability import TransferConfig, export_direction, run_transfer
 
 PLAIN_LEVELS = 11
 """Full N-1 levels of the plain method in a typical hour: zero, ceiling, the estimate,
@@ -102,7 +102,7 @@ def benchmark_transfer(
     cases = {k.removeprefix("ac_cases_"): int(a[k]) for k in a if k.startswith("ac_cases_")}
     sub = select_hours(profiles, config.months)
     hours = sub.sizes["time"]
-    shares, ceiling = _direction(params, config)
+    shares, ceiling = export_direction(params, config)
     top = inputs_from_profiles(params, sub, np.full(hours, ceiling), shares=shares)
     scr = prepare(params, top, ContingencyConfig(limits=config.limits))
     level_s, level_rows = lightsim_every_row(scr, slice(0, hours))

@@ -25,7 +25,7 @@ from casa1000.studies.engine.row_solver import RowSolver, SolvedRows
 from casa1000.studies.security.post_contingency import PostContingency
 from casa1000.studies.spine.hours import select_hours
 from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
-from casa1000.studies.transfer_capability import TransferConfig, _direction
+from casa1000.studies.transfer_capability import TransferConfig, export_direction
 from casa1000.studies.transfer_rules import Limiter, Reference, SecurityRule
 
 FloatArray = npt.NDArray[np.float64]
@@ -47,7 +47,7 @@ def reference_transfer(
 ) -> ReferenceResult:
     """Run the plain method on every hour of ``profiles``."""
     profiles = select_hours(profiles, config.months)
-    shares, ceiling = _direction(params, config)
+    shares, ceiling = export_direction(params, config)
     hours = profiles.sizes["time"]
     top = inputs_from_profiles(params, profiles, np.full(hours, ceiling), shares=shares)
     scr = prepare(params, top, ContingencyConfig(limits=config.limits))
