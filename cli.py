@@ -32,8 +32,10 @@ from casa1000.errors import Casa1000Error
 if TYPE_CHECKING:
     import pandas as pd
 
+    from casa1000.grid.params import GridParams
+    from casa1000.grid.solve import BaseCaseResult
     from casa1000.studies.spine.scenario import Scenario
-    from casa1000.studies.spine.study import StudySummary
+    from casa1000.studies.spine.study import StudyResult, StudySummary
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -58,21 +60,39 @@ class _OneLineErrors(TyperGroup):
             if type(exc).__name__ == "NoArgsIsHelpError":  # no arguments: show the help
                 typer.echo(exc.format_message(), err=True)
                 sys.exit(2)
-            typer.echo(f"error: {exc.format_message()}", err=True)
+            message = exc.format_message()
+            given = _given_value(exc, list(sys.argv[1:] if args is None else args))
+            if given is not None and repr(given) not in message:
+                message = f"{message} (got {given!r})"
+            typer.echo(f"error: {message}", err=True)
             sys.exit(2)
         except typer.Abort:
             typer.echo("aborted", err=True)
             sys.exit(130)
         except BrokenPipeError:
-            # the reader of stdout went away (``| head``): results are already written
+            # the reader of stdout went away (``| head``): results are already written;
+            # exit as a process ended by SIGPIPE would, so a pipeline with pipefail notices
             with contextlib.suppress(OSError):
                 sys.stdout = open(  # noqa: SIM115 - stays open until exit
                     "/dev/null", "w", encoding="utf-8"
                 )
-            sys.exit(0)
+            sys.exit(141)
         if standalone_mode:
             sys.exit(code if isinstance(code, int) else 0)
         return code
+
+
+def _given_value(exc: Exception, args: list[str]) -> str | None:
+    """Find the text the user gave for the option a usage error is about."""
+    param = getattr(exc, "param", None)
+    names = list(getattr(param, "opts", ()) or ())
+    for k, arg in enumerate(args):
+        for name in names:
+            if arg == name and k + 1 < len(args):
+                return args[k + 1]
+            if arg.startswith(name + "="):
+                return arg[len(name) + 1 :]
+    return None
 
 
 def _typer(help_text: str, **kwargs: Any) -> typer.Typer:
@@ -96,6 +116,22 @@ profiles_app = _typer("Hourly profiles of a study year.")
 app.add_typer(profiles_app, name="profiles")
 study_app = _typer("Studies driven by the profiles; each writes NetCDF, CSV and a manifest.")
 app.add_typer(study_app, name="study")
+# --- sub-apps: dashboards (issue 11); add below this line ---
+
+# (end of dashboard sub-apps)
+
+# --- sub-apps: regression suite (issue 12); add below this line ---
+regress_app = _typer(
+    "Regression suite: named reference studies compared with stored baselines "
+    "(exit 0 pass, 1 regression, 2 bad input or baseline)."
+)
+app.add_typer(regress_app, name="regress")
+
+# (end of regression sub-apps)
+
+# --- sub-apps: sweeps and main job (issue 13); add below this line ---
+
+# (end of sweep sub-apps)
 
 
 class VariantOption(StrEnum):
@@ -200,7 +236,9 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _params(variant: VariantOption | None, scenario: Path | None, sets: list[str] | None) -> Any:
+def _params(
+    variant: VariantOption | None, scenario: Path | None, sets: list[str] | None
+) -> GridParams:
     from casa1000.grid.overrides import load_params
 
     return load_params(
@@ -439,7 +477,7 @@ def grid_solve(
         raise typer.Exit(code=1)
 
 
-def _print_solution(result: Any) -> None:
+def _print_solution(result: BaseCaseResult) -> None:
     status = "converged" if result.converged else f"NOT CONVERGED: {result.reason}"
     typer.echo(
         f"{result.variant}, export asked PK {result.export_mw['PK']:.0f} MW + "
@@ -508,10 +546,58 @@ def grid_export(
     log.info("wrote %s", out)
 
 
-YearArg = Annotated[int, typer.Option("--year", help="Study year, 1970-2100 (sets the calendar).")]
-HydrologyArg = Annotated[HydrologyOption, typer.Option("--hydrology", help="Water year.")]
+YearArg = Annotated[
+    int | None,
+    typer.Option(
+        "--year", help="Study year (sets the calendar) [default: 2027 or the scenario's]."
+    ),
+]
+HydrologyArg = Annotated[
+    HydrologyOption | None,
+    typer.Option("--hydrology", help="Water year [default: normal or the scenario's]."),
+]
 DemandGrowthArg = Annotated[
-    float, typer.Option("--demand-growth", help="Multiplier on KG/TJ demand, (0, 10].")
+    float | None,
+    typer.Option("--demand-growth", help="Multiplier on KG/TJ demand, (0, 10] [default: 1]."),
+]
+
+
+class ExportRuleOption(StrEnum):
+    """Export rules offered on the command line (see ``casa1000.profiles.config.ExportRule``)."""
+
+    SPILL_ONLY = "spill-only"
+    OCTOBER_TARGET = "october-target"
+    FULL_CONTRACT = "full-contract"
+
+
+ExportRuleArg = Annotated[
+    ExportRuleOption | None,
+    typer.Option(
+        "--export-rule",
+        help="Water the exporters may release for CASA in May-Sep [default: october-target].",
+    ),
+]
+ReverseArg = Annotated[
+    float | None,
+    typer.Option(
+        "--reverse-mw", help="Winter reverse-flow contract Pakistan -> Tajikistan [MW, default 0]."
+    ),
+]
+VolumeArg = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--initial-volume",
+        metavar="RESERVOIR=BCM",
+        help="Volume on 1 January, e.g. TOKTOGUL=9.5 (repeatable) [1e9 m3].",
+    ),
+]
+TargetArg = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--october-target",
+        metavar="RESERVOIR=BCM",
+        help="Volume each reservoir must reach by 1 October, e.g. TOKTOGUL=14 [1e9 m3].",
+    ),
 ]
 ProfilesArg = Annotated[
     Path | None,
@@ -528,36 +614,76 @@ TopArg = Annotated[int, typer.Option("--top", help="Rows of ranked tables shown 
 @user_errors
 def profiles_build(
     out: Annotated[Path, typer.Option("--out", help="Output file, .nc (NetCDF) or .csv.")],
-    year: YearArg = 2027,
-    hydrology: HydrologyArg = HydrologyOption.NORMAL,
+    year: YearArg = None,
+    hydrology: HydrologyArg = None,
     hydro_scale: Annotated[
-        float, typer.Option("--hydro-scale", help="Extra hydro multiplier, (0, 10].")
-    ] = 1.0,
-    demand_growth: DemandGrowthArg = 1.0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the weather variation.")] = 0,
+        float | None, typer.Option("--hydro-scale", help="Extra hydro multiplier, (0, 10].")
+    ] = None,
+    demand_growth: DemandGrowthArg = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed of the weather variation.")
+    ] = None,
+    export_rule: ExportRuleArg = None,
+    reverse_mw: ReverseArg = None,
+    initial_volume: VolumeArg = None,
+    october_target: TargetArg = None,
     variant: VariantArg = None,
     scenario: ScenarioArg = None,
     set_: SetArg = None,
 ) -> None:
     """Build the hourly profiles of a study year (contract and rating from the scenario)."""
     from casa1000.errors import InputError
-    from casa1000.profiles.config import Hydrology, ProfileConfig
     from casa1000.profiles.io import write_profiles_csv, write_profiles_netcdf
 
     suffix = out.suffix.lower()
     if suffix not in (".nc", ".csv"):
         raise InputError("--out", "out", str(out), "a file name ending in .nc or .csv")
-    config = ProfileConfig(
-        year=year,
-        hydrology=Hydrology.parse(hydrology.value),
+    flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
+    flags.update(
         hydro_scale=hydro_scale,
-        demand_growth=demand_growth,
         seed=seed,
+        initial_volume_bcm=_volumes("--initial-volume", initial_volume),
+        october_target_bcm=_volumes("--october-target", october_target),
     )
-    inputs = _scenario(variant, scenario, set_, None, config).load()
+    inputs = _scenario(variant, scenario, set_, None, flags).load()
     writer = write_profiles_csv if suffix == ".csv" else write_profiles_netcdf
     writer(inputs.profiles, out)
     log.info("wrote %s (%d hours)", out, inputs.profiles.sizes["time"])
+
+
+def _volumes(option: str, pairs: list[str] | None) -> dict[str, float] | None:
+    """Parse ``RESERVOIR=BCM`` options."""
+    from casa1000.errors import InputError
+
+    if not pairs:
+        return None
+    out: dict[str, float] = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise InputError(
+                option, pair, value, "RESERVOIR=volume in 1e9 m3, e.g. TOKTOGUL=9.5"
+            ) from None
+    return out
+
+
+def _profile_flags(
+    year: int | None,
+    hydrology: HydrologyOption | None,
+    demand_growth: float | None,
+    export_rule: ExportRuleOption | None,
+    reverse_mw: float | None,
+) -> dict[str, object]:
+    """Profile settings given on the command line (None: not given)."""
+    return {
+        "year": year,
+        "hydrology": hydrology.value if hydrology else None,
+        "demand_growth": demand_growth,
+        "export_rule": export_rule.value if export_rule else None,
+        "reverse_contract_mw": reverse_mw,
+    }
 
 
 @profiles_app.command("show")
@@ -601,40 +727,30 @@ def _scenario(
     scenario: Path | None,
     sets: list[str] | None,
     profiles: Path | None,
-    profile_config: Any,
+    flags: dict[str, object],
 ) -> Scenario:
-    from casa1000.studies.spine.scenario import Scenario
+    from casa1000.errors import InputError
+    from casa1000.studies.spine.scenario import Scenario, profile_config_from
 
+    if profiles is not None:
+        given = sorted(k for k, v in flags.items() if v is not None)
+        if given:
+            raise InputError(
+                "--profiles", given[0], flags[given[0]], "no profile settings with a profiles file"
+            )
     return Scenario(
         name=scenario.stem if scenario else "reference",
         variant=variant.value if variant else None,
         scenario_file=scenario,
         sets=tuple(sets or ()),
-        profile_config=None if profiles else profile_config,
+        profile_config=None if profiles else profile_config_from(scenario, flags),
         profile_file=profiles,
     )
 
 
-def _study_scenario(
-    variant: VariantOption | None,
-    scenario: Path | None,
-    sets: list[str] | None,
-    profiles: Path | None,
-    year: int,
-    hydrology: HydrologyOption,
-    demand_growth: float,
-) -> Scenario:
-    from casa1000.profiles.config import Hydrology, ProfileConfig
-
-    config = ProfileConfig(
-        year=year, hydrology=Hydrology.parse(hydrology.value), demand_growth=demand_growth
-    )
-    return _scenario(variant, scenario, sets, profiles, config)
-
-
 def _run_study(
     name: str, scenario: Scenario, config: object, out: Path, fmt: OutputFormat, top: int
-) -> Any:
+) -> StudyResult:
     """Run one registered study, write its files, then print its summary."""
     from casa1000.errors import InputError
     from casa1000.studies.registry import study_spec
@@ -664,9 +780,11 @@ def study_seasonal(
     scenario: ScenarioArg = None,
     set_: SetArg = None,
     profiles: ProfilesArg = None,
-    year: YearArg = 2027,
-    hydrology: HydrologyArg = HydrologyOption.NORMAL,
-    demand_growth: DemandGrowthArg = 1.0,
+    year: YearArg = None,
+    hydrology: HydrologyArg = None,
+    demand_growth: DemandGrowthArg = None,
+    export_rule: ExportRuleArg = None,
+    reverse_mw: ReverseArg = None,
     months: MonthsArg = None,
     no_curtail: Annotated[
         bool, typer.Option("--no-curtail", help="Report hours that fail instead of curtailing.")
@@ -677,7 +795,8 @@ def study_seasonal(
     from casa1000.studies.seasonal import SeasonalConfig
 
     config = SeasonalConfig(months=_parse_months(months), curtail=not no_curtail)
-    scen = _study_scenario(variant, scenario, set_, profiles, year, hydrology, demand_growth)
+    flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
+    scen = _scenario(variant, scenario, set_, profiles, flags)
     _run_study("seasonal", scen, config, out, fmt, 12)
 
 
@@ -714,9 +833,11 @@ def study_contingency(
     scenario: ScenarioArg = None,
     set_: SetArg = None,
     profiles: ProfilesArg = None,
-    year: YearArg = 2027,
-    hydrology: HydrologyArg = HydrologyOption.NORMAL,
-    demand_growth: DemandGrowthArg = 1.0,
+    year: YearArg = None,
+    hydrology: HydrologyArg = None,
+    demand_growth: DemandGrowthArg = None,
+    export_rule: ExportRuleArg = None,
+    reverse_mw: ReverseArg = None,
     months: MonthsArg = None,
     thermal_limit: ThermalArg = 100.0,
     vmin: VminArg = 0.90,
@@ -745,7 +866,8 @@ def study_contingency(
         min_plant_mw=_positive("--min-plant-mw", min_plant_mw),
         groups_file=groups,
     )
-    scen = _study_scenario(variant, scenario, set_, profiles, year, hydrology, demand_growth)
+    flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
+    scen = _scenario(variant, scenario, set_, profiles, flags)
     result = _run_study("contingency", scen, config, out, fmt, top)
     if benchmark:
         from casa1000.studies.benchmarks.contingency_benchmark import benchmark_contingency
@@ -770,9 +892,11 @@ def study_transfer(
     scenario: ScenarioArg = None,
     set_: SetArg = None,
     profiles: ProfilesArg = None,
-    year: YearArg = 2027,
-    hydrology: HydrologyArg = HydrologyOption.NORMAL,
-    demand_growth: DemandGrowthArg = 1.0,
+    year: YearArg = None,
+    hydrology: HydrologyArg = None,
+    demand_growth: DemandGrowthArg = None,
+    export_rule: ExportRuleArg = None,
+    reverse_mw: ReverseArg = None,
     months: MonthsArg = None,
     thermal_limit: ThermalArg = 100.0,
     vmin: VminArg = 0.90,
@@ -808,7 +932,8 @@ def study_transfer(
         min_plant_mw=_positive("--min-plant-mw", min_plant_mw),
         groups_file=groups,
     )
-    scen = _study_scenario(variant, scenario, set_, profiles, year, hydrology, demand_growth)
+    flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
+    scen = _scenario(variant, scenario, set_, profiles, flags)
     _run_study("transfer", scen, config, out, fmt, top)
 
 
@@ -817,19 +942,182 @@ def study_transfer(
 def study_benchmark(
     sample: Annotated[int, typer.Option("--sample", help="Hours solved the plain way.")] = 48,
     variant: VariantArg = None,
-    year: YearArg = 2027,
+    year: YearArg = None,
 ) -> None:
     """Time the seasonal fast path against a plain pandapower runpp loop (same run)."""
     from casa1000.errors import InputError
-    from casa1000.profiles.config import ProfileConfig
     from casa1000.studies.benchmarks.seasonal_benchmark import benchmark_seasonal
 
     if not 1 <= sample <= 8760:
         raise InputError("--sample", "sample", sample, "at least 1 hour and at most 8760")
-    inputs = _scenario(variant, None, None, None, ProfileConfig(year=year)).load()
+    inputs = _scenario(variant, None, None, None, {"year": year}).load()
     result = benchmark_seasonal(inputs.params, inputs.profiles, sample_hours=sample)
     for line in result.lines():
         typer.echo(line)
+
+
+# --- study indicators (issue 10); add below this line ---
+
+# (end of indicator commands)
+
+
+# --- dashboard commands (issue 11); add below this line ---
+
+# (end of dashboard commands)
+
+
+# --- regression commands (issue 12); add below this line ---
+SuiteArg = Annotated[
+    Path | None,
+    typer.Option("--suite", help="Suite file (TOML); default: the built-in suite."),
+]
+OnlyArg = Annotated[
+    list[str] | None,
+    typer.Option("--only", metavar="NAME", help="Run only this entry (repeatable)."),
+]
+
+
+def _regress_frame(frame: pd.DataFrame, fmt: OutputFormat) -> pd.DataFrame:
+    """Numbers as 6 significant digits on screen (the rows mix MW, GWh and pu)."""
+    if fmt is not OutputFormat.TABLE:
+        return frame
+    shown = frame.copy()
+    for col in shown.columns:
+        if shown[col].dtype.kind == "f":
+            shown[col] = [("-" if v != v else f"{v:.6g}") for v in shown[col]]
+    return shown
+
+
+@regress_app.command("run")
+@user_errors
+def regress_run(
+    suite: SuiteArg = None,
+    only: OnlyArg = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder of the JUnit XML, HTML report and CSV table.")
+    ] = Path("casa1000-results/regression"),
+    keep_results: Annotated[
+        bool,
+        typer.Option("--keep-results", help="Also write each entry's full result under --out."),
+    ] = False,
+    all_series: Annotated[
+        bool, typer.Option("--all-series", help="Plot every series, not only the failing ones.")
+    ] = False,
+    fmt: FormatArg = OutputFormat.TABLE,
+) -> None:
+    """Run the suite and compare with its baselines.
+
+    Exit code 0 when every check passes, 1 on a regression (a check beyond its
+    tolerance, or a study that fails), 2 on bad input -- including a missing,
+    corrupt or out-of-date baseline: the gate cannot judge, and the fix is
+    ``casa1000 regress update --only NAME --reason "..."``.
+    """
+    from casa1000.dashboards.regression_report import write_regression_report
+    from casa1000.studies.regression.gate import run_suite
+    from casa1000.studies.regression.junit import write_junit
+    from casa1000.studies.regression.suite import read_suite
+    from casa1000.studies.spine.results_io import ensure_writable, write_table
+    from casa1000.studies.spine.study import StudySummary
+
+    spec = read_suite(suite)
+    ensure_writable(out)
+    with _progress("regression suite") as progress:
+        report = run_suite(
+            spec,
+            only or (),
+            progress=progress,
+            results_dir=out / "results" if keep_results else None,
+        )
+    table = report.table()
+    files = [
+        write_junit(report, out / "regression.xml"),
+        write_regression_report(report, out / "regression.html", all_series=all_series),
+        write_table(table, out / "regression_checks.csv", index=False),
+    ]
+    log.info("wrote %s", ", ".join(str(p) for p in files))
+    summary = StudySummary(
+        headline=report.headline(), tables={"checks": _regress_frame(table, fmt)}
+    )
+    _emit(summary, fmt, files)
+    if report.exit_code:
+        raise typer.Exit(code=report.exit_code)
+
+
+@regress_app.command("update")
+@user_errors
+def regress_update(
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why the baselines move (goes in the changelog).")
+    ],
+    suite: SuiteArg = None,
+    only: OnlyArg = None,
+    fmt: FormatArg = OutputFormat.TABLE,
+) -> None:
+    """Re-baseline (all entries, or --only some) and record what moved and why.
+
+    The changelog beside the baselines gets the reason, the code version
+    (package and git commit) and the data version (seed hashes), and per entry
+    the values that moved, old -> new.  Nothing is written unless every entry
+    ran (exit code 1 otherwise).
+    """
+    from casa1000.studies.regression.gate import update_suite
+    from casa1000.studies.regression.suite import read_suite
+    from casa1000.studies.spine.study import StudySummary
+
+    spec = read_suite(suite)
+    with _progress("regression update") as progress:
+        report = update_suite(spec, reason=reason, only=only or (), progress=progress)
+    if report.failed:
+        for name, why in report.failed.items():
+            typer.echo(f"error: entry {name} failed, nothing written: {why}", err=True)
+        raise typer.Exit(code=1)
+    files = [*report.written, *([report.changelog] if report.changelog else [])]
+    log.info("wrote %d baselines and %s", len(report.written), report.changelog)
+    moved = sum(len(c.values) for c in report.changes)
+    headline = (
+        f"re-baselined {len(report.written)} entries of {spec.name} in "
+        f"{report.wall_time_s:.1f} s: {moved} values moved; "
+        + ", ".join(f"{c.entry} {c.status}" for c in report.changes),
+    )
+    summary = StudySummary(
+        headline=headline, tables={"changes": _regress_frame(report.table(), fmt)}
+    )
+    _emit(summary, fmt, files)
+
+
+@regress_app.command("list")
+@user_errors
+def regress_list(suite: SuiteArg = None, fmt: FormatArg = OutputFormat.TABLE) -> None:
+    """List the entries of the suite: study, scenario, what they compare."""
+    import pandas as pd
+
+    from casa1000.studies.regression.suite import read_suite
+    from casa1000.studies.spine.study import StudySummary
+
+    spec = read_suite(suite)
+    rows = [
+        {
+            "entry": e.name,
+            "study": e.study,
+            "metrics": len(e.metrics),
+            "series": len(e.series),
+            "title": e.title,
+        }
+        for e in spec.entries
+    ]
+    summary = StudySummary(
+        headline=(f"suite {spec.name} ({spec.path}): {len(rows)} entries",),
+        tables={"entries": pd.DataFrame(rows).set_index("entry")},
+    )
+    _emit(summary, fmt, [])
+
+
+# (end of regression commands)
+
+
+# --- main job and sweep commands (issue 13); add below this line ---
+
+# (end of main job and sweep commands)
 
 
 def main() -> None:

@@ -12,6 +12,16 @@ path usable).  This module computes those injections from the scheduled power:
   the fundamental power factor of a six-pulse bridge);
 * AC filter banks switched in whole steps to match that demand.
 
+Power reversal.  An LCC link reverses its power by reversing the polarity of
+its DC voltage: the current keeps its direction, the former inverter fires as
+a rectifier and the former rectifier runs as an inverter.  On a two-terminal
+link (as built) hours with a ``reverse_mw`` request are computed with the same
+physics on the mirrored link (Nowshera as rectifier at its firing angle,
+Sangtuda as inverter at its extinction angle, the same DC line backwards);
+the state keeps the terminal order of the forward link, so in a reverse hour
+``p_ac_mw`` is negative at Sangtuda (delivered) and positive at Nowshera
+(drawn).  A link cannot run both ways in the same hour.
+
 References
 ----------
 .. [1] J. Arrillaga, *High Voltage Direct Current Transmission*, 2nd ed., IEE, 1998,
@@ -22,12 +32,14 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from casa1000.grid.params import Hvdc, MonopolarReturn
+from casa1000.errors import InputError
+from casa1000.grid.params import ConverterRole, DcSegment, Hvdc, MonopolarReturn
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -38,10 +50,11 @@ BoolArray = npt.NDArray[np.bool_]
 class HvdcState:
     """Hourly operating state of the link; arrays have shape (hours,) or (hours, terminals).
 
-    Terminal order is ``terminal_ids``: the rectifier first, then the inverters
-    along the DC line.  Powers use the load convention of the AC bus: positive
-    ``p_ac_mw`` is drawn from the AC system (rectifier), negative is delivered
-    (inverter); ``q_net_mvar`` > 0 is absorbed from the AC system.
+    Terminal order is ``terminal_ids``: the forward rectifier first, then the
+    inverters along the DC line (kept in hours of reverse flow).  Powers use
+    the load convention of the AC bus: positive ``p_ac_mw`` is drawn from the
+    AC system (rectifying terminal), negative is delivered (inverting
+    terminal); ``q_net_mvar`` > 0 is absorbed from the AC system.
     """
 
     terminal_ids: tuple[str, ...]
@@ -61,6 +74,10 @@ class HvdcState:
     """(hours,) pole current leaving the rectifier [kA]."""
     poles_in_service: IntArray
     blocked: BoolArray
+    reverse_requested_mw: FloatArray
+    """(hours,) power asked to be sent from the last inverter back to the rectifier [MW]."""
+    reverse_sent_mw: FloatArray
+    """(hours,) power drawn at the last inverter's AC bus in reverse flow [MW]."""
 
     @property
     def q_net_mvar(self) -> FloatArray:
@@ -69,13 +86,25 @@ class HvdcState:
 
     @property
     def delivered_mw(self) -> FloatArray:
-        """(hours, inverters) power delivered to each inverter's AC bus [MW]."""
-        return -self.p_ac_mw[:, 1:]
+        """(hours, inverters) power delivered to each inverter's AC bus (0 in reverse flow) [MW]."""
+        delivered: FloatArray = np.clip(-self.p_ac_mw[:, 1:], 0.0, None)
+        return delivered
+
+    @property
+    def reverse_delivered_mw(self) -> FloatArray:
+        """(hours,) power delivered at the forward rectifier's AC bus in reverse flow [MW]."""
+        delivered: FloatArray = np.clip(-self.p_ac_mw[:, 0], 0.0, None)
+        return delivered
 
     @property
     def curtailed_mw(self) -> FloatArray:
         """(hours, inverters) power requested but not sent because of ratings or blocking [MW]."""
         return self.requested_mw - self.sent_mw
+
+    @property
+    def reverse_curtailed_mw(self) -> FloatArray:
+        """(hours,) reverse power requested but not sent because of ratings or blocking [MW]."""
+        return self.reverse_requested_mw - self.reverse_sent_mw
 
     @property
     def total_loss_mw(self) -> FloatArray:
@@ -105,6 +134,7 @@ def hvdc_operating_point(
     requested_mw: npt.ArrayLike,
     *,
     poles_in_service: npt.ArrayLike | None = None,
+    reverse_mw: npt.ArrayLike | None = None,
 ) -> HvdcState:
     """Compute converter injections, losses and DC quantities for scheduled transfers.
 
@@ -119,11 +149,23 @@ def hvdc_operating_point(
         (hours,) poles available (``hvdc.poles`` by default); with one pole the
         link carries half its rating and the return current follows
         ``hvdc.monopolar_return``; with none it is blocked.
+    reverse_mw
+        (hours,) power asked to flow backwards, from the inverter to the
+        rectifier, measured at the sending (inverter's) AC bus [MW]; a
+        two-terminal link only, and only in hours with no forward request.
 
     Returns
     -------
     HvdcState
         Per hour and terminal: AC powers, reactive demand, filters, losses.
+
+    Raises
+    ------
+    InputError
+        If reverse flow is asked of a multi-terminal link.
+    ValueError
+        If ``requested_mw`` has the wrong number of columns, or an hour asks
+        for power in both directions.
 
     Examples
     --------
@@ -132,20 +174,102 @@ def hvdc_operating_point(
     >>> bool(0.02 < state.total_loss_mw[0] / 1000.0 < 0.04)
     True
     """
-    inverters = hvdc.inverters
-    rect = hvdc.rectifier
-    req = np.asarray(requested_mw, dtype=np.float64)
-    if req.ndim == 1:
-        req = req[:, None] if len(inverters) == 1 else req[None, :]
-    if req.shape[1] != len(inverters):
-        raise ValueError(f"requested_mw needs {len(inverters)} columns, got {req.shape[1]}")
-    req = np.clip(req, 0.0, None)
+    req = _requested(hvdc, requested_mw)
     hours = req.shape[0]
     poles = (
         np.full(hours, hvdc.poles, dtype=np.int64)
         if poles_in_service is None
         else np.broadcast_to(np.asarray(poles_in_service, dtype=np.int64), (hours,)).copy()
     )
+    forward = _forward(hvdc, req, poles)
+    back = (
+        np.zeros(hours)
+        if reverse_mw is None
+        else np.clip(np.broadcast_to(np.asarray(reverse_mw, dtype=np.float64), (hours,)), 0.0, None)
+    )
+    if not (back > 0).any():
+        return forward
+    if len(hvdc.inverters) != 1:
+        raise InputError(
+            "hvdc",
+            "reverse_mw",
+            float(back.max()),
+            "0 on a multi-terminal link (reverse flow needs the two-terminal as-built link)",
+        )
+    if ((back > 0) & (req.sum(axis=1) > 0)).any():
+        raise ValueError("an hour cannot ask for power in both directions")
+    mirrored = _forward(_mirror(hvdc), back[:, None], poles)
+    return _merge(forward, mirrored, back)
+
+
+def _requested(hvdc: Hvdc, requested_mw: npt.ArrayLike) -> FloatArray:
+    """(hours, inverters) non-negative forward request."""
+    inverters = hvdc.inverters
+    req = np.asarray(requested_mw, dtype=np.float64)
+    if req.ndim == 1:
+        req = req[:, None] if len(inverters) == 1 else req[None, :]
+    if req.shape[1] != len(inverters):
+        raise ValueError(f"requested_mw needs {len(inverters)} columns, got {req.shape[1]}")
+    return np.clip(req, 0.0, None)
+
+
+def _mirror(hvdc: Hvdc) -> Hvdc:
+    """Return the two-terminal link run backwards: roles swapped, DC segment reversed."""
+    swap = {
+        ConverterRole.RECTIFIER: ConverterRole.INVERTER,
+        ConverterRole.INVERTER: ConverterRole.RECTIFIER,
+    }
+    terminals = tuple(dataclasses.replace(t, role=swap[t.role]) for t in hvdc.terminals)
+    segments = tuple(
+        DcSegment(
+            id=s.id, from_terminal=s.to_terminal, to_terminal=s.from_terminal, length_km=s.length_km
+        )
+        for s in hvdc.segments
+    )
+    return dataclasses.replace(hvdc, terminals=terminals, segments=segments)
+
+
+def _merge(forward: HvdcState, mirrored: HvdcState, back: FloatArray) -> HvdcState:
+    """Hours with a reverse request from ``mirrored`` (columns put back in forward order)."""
+    rows = back > 0
+    order = [mirrored.terminal_ids.index(t) for t in forward.terminal_ids]
+
+    def per_terminal(name: str) -> npt.NDArray[np.generic]:
+        ahead = np.asarray(getattr(forward, name))
+        backwards = np.asarray(getattr(mirrored, name))[:, order]
+        merged: npt.NDArray[np.generic] = np.where(rows[:, None], backwards, ahead)
+        return merged
+
+    def per_hour(name: str) -> npt.NDArray[np.generic]:
+        ahead = np.asarray(getattr(forward, name))
+        merged: npt.NDArray[np.generic] = np.where(rows, getattr(mirrored, name), ahead)
+        return merged
+
+    return HvdcState(
+        terminal_ids=forward.terminal_ids,
+        terminal_buses=forward.terminal_buses,
+        requested_mw=forward.requested_mw,
+        sent_mw=forward.sent_mw,
+        p_ac_mw=per_terminal("p_ac_mw").astype(np.float64),
+        q_conv_mvar=per_terminal("q_conv_mvar").astype(np.float64),
+        q_filter_mvar=per_terminal("q_filter_mvar").astype(np.float64),
+        filter_banks_on=per_terminal("filter_banks_on").astype(np.int64),
+        converter_loss_mw=per_terminal("converter_loss_mw").astype(np.float64),
+        dc_line_loss_mw=per_hour("dc_line_loss_mw").astype(np.float64),
+        dc_voltage_kv=per_terminal("dc_voltage_kv").astype(np.float64),
+        dc_current_ka=per_hour("dc_current_ka").astype(np.float64),
+        poles_in_service=forward.poles_in_service,
+        blocked=per_hour("blocked").astype(np.bool_),
+        reverse_requested_mw=back,
+        reverse_sent_mw=np.where(rows, mirrored.sent_mw[:, 0], 0.0),
+    )
+
+
+def _forward(hvdc: Hvdc, req: FloatArray, poles: IntArray) -> HvdcState:
+    """Operating point with ``hvdc.rectifier`` sending; the physics of this module."""
+    inverters = hvdc.inverters
+    rect = hvdc.rectifier
+    hours = req.shape[0]
     pole_fraction = poles / hvdc.poles
     inv_rating = np.array([t.rating_mw for t in inverters])
     rect_rating = min(hvdc.rating_mw, rect.rating_mw)
@@ -219,4 +343,6 @@ def hvdc_operating_point(
         dc_current_ka=np.where(blocked, 0.0, current),
         poles_in_service=poles,
         blocked=blocked,
+        reverse_requested_mw=np.zeros(hours),
+        reverse_sent_mw=np.zeros(hours),
     )

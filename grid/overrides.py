@@ -96,6 +96,7 @@ def read_scenario(path: Path) -> tuple[str | None, dict[str, object]]:
         raise InputError(str(path), "toml", str(exc), "valid TOML") from None
     variant = doc.pop("variant", None)
     doc.pop("description", None)
+    doc.pop("profiles", None)  # the study year's settings: read by the study scenario
     if variant is not None and not isinstance(variant, str):
         raise InputError(str(path), "variant", variant, "a text such as as_built")
     return variant, _flatten(doc)

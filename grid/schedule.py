@@ -101,6 +101,7 @@ def make_schedule(
     export_mw: Mapping[str, npt.ArrayLike],
     available_mw: Mapping[str, npt.ArrayLike] | None = None,
     poles_in_service: npt.ArrayLike | None = None,
+    reverse_mw: npt.ArrayLike | None = None,
 ) -> Schedule:
     """Build the injections of every hour.
 
@@ -117,6 +118,10 @@ def make_schedule(
         Plant id -> (hours,) available power [MW]; missing plants are fully available.
     poles_in_service
         (hours,) HVDC poles in service; both by default.
+    reverse_mw
+        (hours,) power sent back over the HVDC from Pakistan (Nowshera) to the
+        rectifier's zone (Sangtuda, Tajikistan), drawn at Nowshera [MW]; what
+        arrives lowers that zone's requirement.  None (no reverse flow) by default.
 
     Returns
     -------
@@ -144,7 +149,9 @@ def make_schedule(
     inverters = params.hvdc.inverters
     requested = np.column_stack([export[INVERTER_OFFTAKER.get(t.id, "PK")] for t in inverters])
     af_corridor = export["AF"] if params.variant is Variant.AS_BUILT else np.zeros(hours)
-    hvdc = hvdc_operating_point(params.hvdc, requested, poles_in_service=poles_in_service)
+    hvdc = hvdc_operating_point(
+        params.hvdc, requested, poles_in_service=poles_in_service, reverse_mw=reverse_mw
+    )
 
     load_ids = tuple(ld.id for ld in params.loads)
     load_index = {lid: i for i, lid in enumerate(load_ids)}
@@ -153,6 +160,10 @@ def make_schedule(
     sent_total = hvdc.sent_mw.sum(axis=1) + af_corridor
     shares = {"KG": params.contract.kyrgyzstan_share, "TJ": params.contract.tajikistan_share}
     requirement = {z: demand[z] + shares[z] * sent_total for z in SUPPLIERS}
+    # reverse flow arrives at the rectifier's bus and covers part of that zone's demand
+    receiving = params.bus(params.hvdc.rectifier.bus).zone
+    if receiving in requirement:
+        requirement[receiving] = requirement[receiving] - hvdc.reverse_delivered_mw
     plants = params.plants
     avail = np.column_stack(
         [

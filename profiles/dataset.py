@@ -13,9 +13,26 @@ inputs
     ``contract_mw(time, offtaker)``;
 derived (recomputed by :func:`casa1000.profiles.exports.derive_exports`)
     ``reserve_mw(time, supplier)``, ``export_available_mw(time, supplier)``,
-    ``export_available_total_mw(time)``.
+    ``export_available_total_mw(time)``;
+optional inputs (absent means zero; written to and read from CSV)
+    ``export_release_mw(time, supplier)``: output made from water released
+    for the export beyond the domestic reservoir rule;
+    ``reverse_contract_mw(time)``: power Pakistan sends to Tajikistan;
+optional energy-balance outputs of a build (NetCDF only)
+    the Afghan balance ``af_demand_mw(time)``, ``af_available_mw(time,
+    af_source)``, ``af_supply_mw(time, af_source)``, ``af_unserved_mw(time)``
+    (see :mod:`casa1000.profiles.afghan_balance`) and the monthly reservoir
+    balance on dims ``month`` (1-12) and ``reservoir``:
+    ``reservoir_inflow_bcm``, ``reservoir_planned_release_bcm``,
+    ``reservoir_release_bcm``, ``reservoir_export_release_bcm``,
+    ``reservoir_spill_bcm``, ``reservoir_volume_bcm`` (end of month) [km3],
+    ``reservoir_energy_gwh`` (the dam plant) [GWh],
+    ``reservoir_at_dead_storage`` [1], with ``reservoir_initial_volume_bcm``
+    and ``reservoir_kwh_per_m3`` (the dam plant's energy per m3) on
+    ``reservoir`` alone (see :mod:`casa1000.profiles.reservoir`).
 
-Every variable is in MW (``attrs["units"] == "MW"``) and has a ``long_name``.
+Hourly variables are in MW (``attrs["units"] == "MW"``); every variable has
+``units`` and a ``long_name``.
 Kyrgyz daily and weekly shapes are written on Kyrgyz time (UTC+06:00) and are
 therefore read one hour ahead of the dataset clock (see
 :mod:`casa1000.profiles.timeline`).
@@ -24,7 +41,6 @@ therefore read one hour ahead of the dataset clock (see
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -32,6 +48,7 @@ import pandas as pd
 import xarray as xr
 
 from casa1000.errors import InputError
+from casa1000.profiles.schema import VariableSpec
 from casa1000.profiles.seed_tables import PlantSeed, load_profile_seeds
 from casa1000.profiles.timeline import TIMEZONE, hours_in_year
 
@@ -41,49 +58,107 @@ SUPPLIERS: Final[tuple[str, ...]] = ("KG", "TJ")
 UNITS: Final = "MW"
 
 
-@dataclass(frozen=True, kw_only=True)
-class VariableSpec:
-    """Dimensions and description of one dataset variable.
-
-    Parameters
-    ----------
-    dims
-        Dimension names in order.
-    long_name
-        Human-readable description, stored in ``attrs["long_name"]``.
-    """
-
-    dims: tuple[str, ...]
-    long_name: str
-
-
 INPUT_VARIABLES: Final[dict[str, VariableSpec]] = {
     "demand_mw": VariableSpec(
         dims=("time", "zone"),
         long_name="hourly demand: KG and TJ domestic (TJ with TALCO), AF CASA offtake, "
         "PK system demand (indicator only)",
+        units=UNITS,
     ),
     "available_mw": VariableSpec(
-        dims=("time", "plant"), long_name="hourly available generation per plant"
+        dims=("time", "plant"), long_name="hourly available generation per plant", units=UNITS
     ),
     "contract_mw": VariableSpec(
-        dims=("time", "offtaker"), long_name="CASA-1000 contracted export schedule per offtaker"
+        dims=("time", "offtaker"),
+        long_name="CASA-1000 contracted export schedule per offtaker",
+        units=UNITS,
     ),
 }
 DERIVED_VARIABLES: Final[dict[str, VariableSpec]] = {
     "reserve_mw": VariableSpec(
-        dims=("time", "supplier"), long_name="operating reserve held by each supplier"
+        dims=("time", "supplier"), long_name="operating reserve held by each supplier", units=UNITS
     ),
     "export_available_mw": VariableSpec(
         dims=("time", "supplier"),
         long_name="export available per supplier: min(contract share, surplus over demand "
         "and reserve)",
+        units=UNITS,
     ),
     "export_available_total_mw": VariableSpec(
-        dims=("time",), long_name="total export available, capped at the converter limit"
+        dims=("time",),
+        long_name="total export available, capped at the converter limit",
+        units=UNITS,
     ),
 }
 VARIABLES: Final[dict[str, VariableSpec]] = {**INPUT_VARIABLES, **DERIVED_VARIABLES}
+OPTIONAL_INPUT_VARIABLES: Final[dict[str, VariableSpec]] = {
+    "export_release_mw": VariableSpec(
+        dims=("time", "supplier"),
+        long_name="output from water released for the CASA export beyond the domestic "
+        "reservoir rule (part of available_mw)",
+        units=UNITS,
+    ),
+    "reverse_contract_mw": VariableSpec(
+        dims=("time",),
+        long_name="reverse-flow contract: power Pakistan sends to Tajikistan",
+        units=UNITS,
+    ),
+}
+_WATER = "1e9 m3"
+ENERGY_VARIABLES: Final[dict[str, VariableSpec]] = {
+    "af_demand_mw": VariableSpec(
+        dims=("time",), long_name="Afghanistan's whole demand", units=UNITS
+    ),
+    "af_available_mw": VariableSpec(
+        dims=("time", "af_source"), long_name="power each source can give Afghanistan", units=UNITS
+    ),
+    "af_supply_mw": VariableSpec(
+        dims=("time", "af_source"), long_name="Afghan demand served by each source", units=UNITS
+    ),
+    "af_unserved_mw": VariableSpec(
+        dims=("time",), long_name="Afghan demand not served", units=UNITS
+    ),
+    "reservoir_inflow_bcm": VariableSpec(
+        dims=("month", "reservoir"), long_name="inflow in the month", units=_WATER
+    ),
+    "reservoir_planned_release_bcm": VariableSpec(
+        dims=("month", "reservoir"),
+        long_name="normal-year planned release of the rule curve",
+        units=_WATER,
+    ),
+    "reservoir_release_bcm": VariableSpec(
+        dims=("month", "reservoir"), long_name="water through the dam's turbines", units=_WATER
+    ),
+    "reservoir_export_release_bcm": VariableSpec(
+        dims=("month", "reservoir"),
+        long_name="part of the release made for the CASA export beyond the domestic rule",
+        units=_WATER,
+    ),
+    "reservoir_spill_bcm": VariableSpec(
+        dims=("month", "reservoir"), long_name="water spilled above the full volume", units=_WATER
+    ),
+    "reservoir_volume_bcm": VariableSpec(
+        dims=("month", "reservoir"), long_name="volume at the end of the month", units=_WATER
+    ),
+    "reservoir_energy_gwh": VariableSpec(
+        dims=("month", "reservoir"), long_name="energy available at the dam plant", units="GWh"
+    ),
+    "reservoir_at_dead_storage": VariableSpec(
+        dims=("month", "reservoir"),
+        long_name="1 when the month ends at dead storage with the release cut below the rule's",
+        units="1",
+    ),
+    "reservoir_initial_volume_bcm": VariableSpec(
+        dims=("reservoir",), long_name="volume on 1 January", units=_WATER
+    ),
+    "reservoir_kwh_per_m3": VariableSpec(
+        dims=("reservoir",), long_name="energy per m3 through the dam plant", units="kWh/m3"
+    ),
+}
+OPTIONAL_VARIABLES: Final[dict[str, VariableSpec]] = {
+    **OPTIONAL_INPUT_VARIABLES,
+    **ENERGY_VARIABLES,
+}
 PLANT_COORDS: Final[tuple[str, ...]] = ("plant_zone", "technology", "cascade")
 
 
@@ -142,14 +217,15 @@ def variable_attrs(name: str) -> dict[str, str]:
     Parameters
     ----------
     name
-        Variable name, a key of :data:`VARIABLES`.
+        Variable name, a key of :data:`VARIABLES` or :data:`OPTIONAL_VARIABLES`.
 
     Returns
     -------
     dict
-        ``{"units": "MW", "long_name": ...}``.
+        ``{"units": ..., "long_name": ...}``.
     """
-    return {"units": UNITS, "long_name": VARIABLES[name].long_name}
+    spec = VARIABLES.get(name) or OPTIONAL_VARIABLES[name]
+    return {"units": spec.units or "1", "long_name": spec.long_name}
 
 
 def validate_profiles(
@@ -193,8 +269,17 @@ def validate_profiles(
         var = ds[name]
         if var.dims != spec.dims:
             raise InputError(where, f"{name} dims", var.dims, str(spec.dims))
-        if var.attrs.get("units") != UNITS:
-            raise InputError(where, f"{name} units", var.attrs.get("units"), f"{UNITS!r}")
+        if var.attrs.get("units") != spec.units:
+            raise InputError(where, f"{name} units", var.attrs.get("units"), f"{spec.units!r}")
+        _check_values(var, name, where, np.inf)
+    for name, spec in OPTIONAL_VARIABLES.items():
+        if name not in ds.data_vars:
+            continue
+        var = ds[name]
+        if var.dims != spec.dims:
+            raise InputError(where, f"{name} dims", var.dims, str(spec.dims))
+        if var.attrs.get("units") != spec.units:
+            raise InputError(where, f"{name} units", var.attrs.get("units"), f"{spec.units!r}")
         _check_values(var, name, where, np.inf)
     p_max = np.array([plant.p_max_mw for plant in plants])
     _check_values(ds["available_mw"], "available_mw", where, p_max)

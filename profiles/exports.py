@@ -5,9 +5,18 @@ builder and the CSV/NetCDF readers call :func:`derive_exports`.
 
 For each supplier s and hour t::
 
-    surplus_s = sum of available_mw over s's plants - demand_mw[s] - reserve_mw[s]
-    export_available_mw[s] = min(share_s x total contract, max(surplus_s, 0))
+    surplus_s = sum of available_mw over s's plants - export_release_mw[s]
+                - demand_mw[s] - reserve_mw[s]
+    export_available_mw[s] = min(share_s x total contract,
+                                 max(surplus_s, 0) + export_release_mw[s])
     export_available_total_mw = min(sum over s, converter limit)
+
+``export_release_mw`` is the output of water a reservoir released for the
+export beyond its domestic rule (:mod:`casa1000.profiles.reservoir`; zero when
+the dataset has no such variable).  It is offered for export even in an hour
+when the supplier is short at home: the supplier then imports for its own load
+while the reservoir water goes abroad, which is how a Kyrgyz export backed by
+Toktogul would run inside the Central Asian power system.
 
 with the contract shares Tajikistan 70 % and Kyrgyzstan 30 % of
 ``seeds/hvdc.toml`` and the reserve a share of the supplier's demand
@@ -68,7 +77,8 @@ def derive_exports(
     ----------
     ds
         Profile dataset holding at least ``demand_mw``, ``available_mw`` (with
-        the ``plant_zone`` coordinate) and ``contract_mw``.
+        the ``plant_zone`` coordinate) and ``contract_mw``; an optional
+        ``export_release_mw`` marks output made for the export.
     reserve_share
         Operating reserve of each supplier as a share of its demand [-].
     supplier_share
@@ -91,6 +101,9 @@ def derive_exports(
         dim="supplier",
     ).transpose("time", "supplier")
     surplus = (generation - demand - reserve).clip(min=0.0)
+    if "export_release_mw" in ds.data_vars:
+        earmarked = ds["export_release_mw"].transpose("time", "supplier")
+        surplus = (generation - earmarked - demand - reserve).clip(min=0.0) + earmarked
     contract_total = ds["contract_mw"].sum("offtaker")
     share = xr.DataArray([supplier_share[s] for s in suppliers], dims="supplier")
     cap = (share * contract_total).transpose("time", "supplier")

@@ -16,9 +16,17 @@ CSV
     ``demand_mw`` (labels: zones KG, TJ, AF, PK), ``available_mw`` (labels:
     plant ids of ``seeds/plants.csv``) or ``contract_mw`` (labels: offtakers
     PK, AF); the ``_mw`` suffix states the unit, MW.  Every such column must
-    be present exactly once.  The derived variables (``reserve_mw``,
-    ``export_available_mw``, ``export_available_total_mw``) are not stored:
-    reading recomputes them with :func:`casa1000.profiles.exports.derive_exports`.
+    be present exactly once.  Two optional inputs may follow:
+    ``export_release_mw:KG`` and ``export_release_mw:TJ`` (both or neither:
+    output from reservoir water released for the export, see
+    :mod:`casa1000.profiles.exports`) and ``reverse_contract_mw`` (no label:
+    the reverse-flow contract, Pakistan to Tajikistan); absent, they are zero.
+    The derived variables (``reserve_mw``, ``export_available_mw``,
+    ``export_available_total_mw``) are not stored: reading recomputes them
+    with :func:`casa1000.profiles.exports.derive_exports`, and recomputes the
+    Afghan balance (:mod:`casa1000.profiles.afghan_balance`) from the CSV's
+    Afghan offtake.  The monthly reservoir balance is a result of a build and
+    is kept only in NetCDF.
     A file is refused, with the file, row or column, the value and what is
     allowed named in the :class:`~casa1000.errors.InputError`, for: an unknown
     column or variable (wrong units), an unknown zone, plant or offtaker, a
@@ -43,18 +51,23 @@ import xarray as xr
 import casa1000
 from casa1000.errors import InputError
 from casa1000.grid.atomic import atomic_output
+from casa1000.profiles.afghan_balance import SOURCES, afghan_balance
 from casa1000.profiles.dataset import (
     INPUT_VARIABLES,
     OFFTAKERS,
+    SUPPLIERS,
     ZONES,
     new_profiles_dataset,
     validate_profiles,
+    variable_attrs,
 )
 from casa1000.profiles.exports import derive_exports
 from casa1000.profiles.seed_tables import ProfileSeeds, load_profile_seeds
 from casa1000.profiles.timeline import FIRST_YEAR, LAST_YEAR, TIMEZONE, hourly_index
 
 CSV_SUFFIX: Final = "+05:00"
+EXPORT_RELEASE: Final = "export_release_mw"
+REVERSE: Final = "reverse_contract_mw"
 _OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 
 
@@ -145,6 +158,12 @@ def write_profiles_csv(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
         values = ds[name].transpose(*spec.dims).values
         for j, label in enumerate(ds[label_dim].values):
             columns[f"{name}:{label}"] = values[:, j]
+    if EXPORT_RELEASE in ds.data_vars:
+        released = ds[EXPORT_RELEASE].transpose("time", "supplier")
+        for supplier in SUPPLIERS:
+            columns[f"{EXPORT_RELEASE}:{supplier}"] = released.sel(supplier=supplier).values
+    if REVERSE in ds.data_vars:
+        columns[REVERSE] = ds[REVERSE].values
     frame = pd.DataFrame(columns)
     stamps = pd.DatetimeIndex(ds["time"].values).strftime("%Y-%m-%dT%H:%M:%S")
     frame.insert(0, "time", [stamp + CSV_SUFFIX for stamp in stamps])
@@ -192,9 +211,11 @@ def read_profiles_csv(
             where, "file", type(error).__name__, "a comma-separated profile file"
         ) from None
     labels = _expected_labels(seeds)
-    columns = _check_header(frame, where, labels)
+    optional = _optional_columns(frame, where)
+    columns = _check_header(frame.drop(columns=optional), where, labels)
     time = _parse_time(frame["time"], where)
     values = {name: _numbers(frame, cols, where) for name, cols in columns.items()}
+    extra = {name: _numbers(frame, [name], where)[:, 0] for name in optional}
     order = np.argsort(time.to_numpy(), kind="stable")
     ds = new_profiles_dataset(
         time=pd.DatetimeIndex(time.to_numpy()[order]),
@@ -204,6 +225,11 @@ def read_profiles_csv(
         contract_mw=values["contract_mw"][order],
         attrs=_csv_attrs(source, int(time[0].year), seeds, converter_limit_mw),
     )
+    if f"{EXPORT_RELEASE}:KG" in extra:
+        released = np.column_stack([extra[f"{EXPORT_RELEASE}:{s}"] for s in SUPPLIERS])
+        ds[EXPORT_RELEASE] = (("time", "supplier"), released[order], variable_attrs(EXPORT_RELEASE))
+    if REVERSE in extra:
+        ds[REVERSE] = (("time",), extra[REVERSE][order], variable_attrs(REVERSE))
     limit = float(ds.attrs["converter_limit_mw"])
     ds = derive_exports(
         ds,
@@ -211,8 +237,29 @@ def read_profiles_csv(
         supplier_share=seeds.contract.supplier_share,
         converter_limit_mw=limit,
     )
+    ds = ds.assign_coords(af_source=list(SOURCES))
+    balance = afghan_balance(
+        seeds.afghan,
+        pd.DatetimeIndex(ds["time"].values),
+        ds["demand_mw"].sel(zone="AF").values.astype(np.float64),
+        seeds.demand["TJ"].daily_shape,
+    )
+    for name, array in balance.items():
+        dims = ("time", "af_source") if np.ndim(array) == 2 else ("time",)
+        ds[name] = (dims, array, variable_attrs(name))
     validate_profiles(ds, where=where, plants=seeds.plants)
     return ds
+
+
+def _optional_columns(frame: pd.DataFrame, where: str) -> list[str]:
+    """Return the optional input columns present; refuse half a pair of export columns."""
+    names = [str(name) for name in frame.columns]
+    released = [f"{EXPORT_RELEASE}:{s}" for s in SUPPLIERS]
+    present = [name for name in released if name in names]
+    if present and len(present) != len(released):
+        missing = next(name for name in released if name not in names)
+        raise InputError(where, "columns", f"{missing} missing", f"both or neither of {released}")
+    return present + ([REVERSE] if REVERSE in names else [])
 
 
 def _expected_labels(seeds: ProfileSeeds) -> dict[str, list[str]]:

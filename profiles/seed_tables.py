@@ -10,21 +10,20 @@ factors.  Each is read once here; everything downstream works on
 from __future__ import annotations
 
 import hashlib
-import io
-import math
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from typing import Final
 
 import pandas as pd
 
 from casa1000.errors import InputError
+from casa1000.profiles.afghan_balance import AFGHAN_FILES, AfghanSeed, afghan_seed
+from casa1000.profiles.reservoir_tables import RESERVOIR_FILES, ReservoirSeed, reservoir_seeds
+from casa1000.profiles.seed_cells import MONTH_COLUMNS, parse_csv, read_seed_bytes
+from casa1000.profiles.seed_cells import number as _number
+from casa1000.profiles.seed_cells import row_of as _row_of
 from casa1000.profiles.timeline import DAY_TYPES, SEASONS
 
-MONTH_COLUMNS: Final[tuple[str, ...]] = (
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-)  # fmt: skip
 WEEKDAY_COLUMNS: Final[tuple[str, ...]] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOUR_COLUMNS: Final[tuple[str, ...]] = tuple(f"h{hour:02d}" for hour in range(24))
 SHAPED_ZONES: Final[tuple[str, ...]] = ("KG", "TJ", "PK")
@@ -46,6 +45,9 @@ SEED_FILES: Final[tuple[str, ...]] = (
     "profile_cascade.csv",
     "profile_plant_energy.csv",
     "profile_thermal_availability.csv",
+    "profile_reverse_flow.csv",
+    *RESERVOIR_FILES,
+    *AFGHAN_FILES,
 )
 """Every seed file a profile build reads; their bytes make up ``seed_hash``."""
 
@@ -213,6 +215,16 @@ class ProfileSeeds:
         Operating reserve per supplier zone as a share of its demand [-].
     contract
         Export schedule and link rating.
+    inflow_m3_per_s
+        Monthly mean inflow of each series of ``profile_inflow.csv``, January
+        first [m3/s].
+    reservoirs
+        Seasonal reservoirs, upstream first.
+    afghan
+        Afghan demand and supply.
+    reverse_months
+        Whether reverse flow (Pakistan to Tajikistan) may run in each month,
+        January first.
     seed_hash
         SHA-256 of the seed files read, in :data:`SEED_FILES` order.
     """
@@ -224,6 +236,10 @@ class ProfileSeeds:
     hydrology_factor: dict[str, float]
     reserve_share: dict[str, float]
     contract: ContractSeed
+    inflow_m3_per_s: dict[str, tuple[float, ...]]
+    reservoirs: tuple[ReservoirSeed, ...]
+    afghan: AfghanSeed
+    reverse_months: tuple[bool, ...]
     seed_hash: str
 
 
@@ -240,16 +256,18 @@ def load_profile_seeds() -> ProfileSeeds:
     InputError
         If a seed table lacks a row or holds a value out of range.
     """
-    raw = {name: _read_bytes(name) for name in SEED_FILES}
+    raw = {name: read_seed_bytes(name) for name in SEED_FILES}
     digest = hashlib.sha256()
     for name in SEED_FILES:
         digest.update(name.encode())
         digest.update(raw[name])
-    tables = {name: _csv(name, data) for name, data in raw.items() if name.endswith(".csv")}
+    tables = {name: parse_csv(data) for name, data in raw.items() if name.endswith(".csv")}
+    plants = _plant_seeds(tables)
+    inflow = _inflow_series(tables["profile_inflow.csv"])
     return ProfileSeeds(
         demand=_demand_seeds(tables),
         flat_load_mw=_flat_loads(tables["loads.csv"]),
-        plants=_plant_seeds(tables),
+        plants=plants,
         cascades=_cascade_seeds(tables),
         hydrology_factor=_column_by_key(
             tables["profile_hydrology.csv"],
@@ -263,42 +281,14 @@ def load_profile_seeds() -> ProfileSeeds:
             tables["profile_reserve.csv"], "profile_reserve.csv", "zone", "reserve_share", 0.0, 1.0
         ),
         contract=_contract(tomllib.loads(raw["hvdc.toml"].decode())),
+        inflow_m3_per_s=inflow,
+        reservoirs=reservoir_seeds(
+            tables, set(inflow), {plant.id for plant in plants if plant.is_hydro}
+        ),
+        afghan=afghan_seed(tables),
+        reverse_months=_reverse_months(tables["profile_reverse_flow.csv"]),
         seed_hash=digest.hexdigest(),
     )
-
-
-def _read_bytes(name: str) -> bytes:
-    """Return the bytes of one file of the ``casa1000.seeds`` package."""
-    return resources.files("casa1000.seeds").joinpath(name).read_bytes()
-
-
-def _csv(name: str, data: bytes) -> pd.DataFrame:
-    """Parse a seed CSV, keeping empty cells as empty strings in text columns."""
-    return pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values=[""])
-
-
-def _number(
-    frame: pd.DataFrame, row: int, column: str, name: str, low: float, high: float
-) -> float:
-    """Return a numeric cell within [low, high], or raise naming file, row and column."""
-    value: object = frame.at[frame.index[row], column]
-    try:
-        number = float(str(value))
-    except (TypeError, ValueError):
-        number = math.nan
-    if not (math.isfinite(number) and low <= number <= high):
-        raise InputError(
-            f"seeds/{name} row {row + 2}", column, value, f"a number from {low} to {high}"
-        )
-    return number
-
-
-def _row_of(frame: pd.DataFrame, name: str, key_column: str, key: str) -> int:
-    """Return the position of the row whose key column equals ``key``."""
-    hits = [i for i, value in enumerate(frame[key_column].astype(str)) if value == key]
-    if len(hits) != 1:
-        raise InputError(f"seeds/{name}", key_column, key, "exactly one row per key")
-    return hits[0]
 
 
 def _column_by_key(
@@ -427,6 +417,37 @@ def _plant_seeds(tables: dict[str, pd.DataFrame]) -> tuple[PlantSeed, ...]:
             monthly_availability=availability,
         ))  # fmt: skip
     return tuple(out)
+
+
+def _inflow_series(frame: pd.DataFrame) -> dict[str, tuple[float, ...]]:
+    """Return the twelve monthly inflows of every series of ``profile_inflow.csv`` [m3/s]."""
+    name = "profile_inflow.csv"
+    keys = list(zip(frame["cascade"].astype(str), frame["month"].astype(str), strict=True))
+    out: dict[str, tuple[float, ...]] = {}
+    for series in dict.fromkeys(key for key, _ in keys):
+        flows = []
+        for month in range(1, 13):
+            hits = [j for j, key in enumerate(keys) if key == (series, str(month))]
+            if len(hits) != 1:
+                raise InputError(
+                    f"seeds/{name}",
+                    "cascade,month",
+                    f"{series},{month}",
+                    "exactly one row per cascade and month",
+                )
+            flows.append(_number(frame, hits[0], "inflow_m3_per_s", name, 0.0, 1e5))
+        out[series] = tuple(flows)
+    return out
+
+
+def _reverse_months(frame: pd.DataFrame) -> tuple[bool, ...]:
+    """Return whether reverse flow may run in each month of ``profile_reverse_flow.csv``."""
+    name = "profile_reverse_flow.csv"
+    flags = []
+    for month in range(1, 13):
+        row = _row_of(frame, name, "month", str(month))
+        flags.append(_number(frame, row, "reverse_allowed", name, 0.0, 1.0) >= 0.5)
+    return tuple(flags)
 
 
 def _cascade_seeds(tables: dict[str, pd.DataFrame]) -> dict[str, CascadeSeed]:

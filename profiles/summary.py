@@ -112,3 +112,44 @@ def format_summary(ds: xr.Dataset) -> str:
     ]
     lines += ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     return "\n".join(lines)
+
+
+def reservoir_summary(ds: xr.Dataset) -> pd.DataFrame:
+    """Return the monthly water balance of every reservoir of a built profile dataset.
+
+    Parameters
+    ----------
+    ds
+        Profile dataset with the ``reservoir_*`` variables of a build.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows indexed by (reservoir, month 1-12); columns ``start_bcm``,
+        ``inflow_bcm``, ``planned_release_bcm``, ``release_bcm``,
+        ``export_release_bcm``, ``spill_bcm``, ``volume_bcm`` (end of month)
+        [km3], ``energy_gwh`` (the dam plant) [GWh] and ``at_dead_storage``.
+        ``start + inflow - release - spill = volume`` row by row.
+    """
+    names = {
+        "inflow_bcm": "reservoir_inflow_bcm",
+        "planned_release_bcm": "reservoir_planned_release_bcm",
+        "release_bcm": "reservoir_release_bcm",
+        "export_release_bcm": "reservoir_export_release_bcm",
+        "spill_bcm": "reservoir_spill_bcm",
+        "volume_bcm": "reservoir_volume_bcm",
+        "energy_gwh": "reservoir_energy_gwh",
+        "at_dead_storage": "reservoir_at_dead_storage",
+    }
+    frames = []
+    for reservoir in ds["reservoir"].values:
+        table = pd.DataFrame(
+            {column: ds[name].sel(reservoir=reservoir).values for column, name in names.items()},
+            index=pd.Index(ds["month"].values, name="month"),
+        )
+        volume = table["volume_bcm"].to_numpy()
+        initial = float(ds["reservoir_initial_volume_bcm"].sel(reservoir=reservoir))
+        table.insert(0, "start_bcm", [initial, *volume[:-1]])
+        table["at_dead_storage"] = table["at_dead_storage"].astype(bool)
+        frames.append(table.assign(reservoir=str(reservoir)).set_index("reservoir", append=True))
+    return pd.concat(frames).reorder_levels(["reservoir", "month"])

@@ -5,3 +5,5 @@ Data only: CSV and TOML files read by :mod:`casa1000.grid.reference` and
 column resolves in; rows citing ``casa1000_assumption`` say in their note why
 the value was chosen.
 """
+
+__all__: list[str] = []

@@ -29,6 +29,7 @@ from casa1000.grid.areas import synchronous_areas
 from casa1000.grid.builder import BuiltNet, build_net
 from casa1000.grid.params import GridParams
 from casa1000.grid.schedule import OFFTAKERS, Schedule
+from casa1000.profiles.dataset import ENERGY_VARIABLES
 from casa1000.profiles.schema import DatasetSchema, VariableSpec
 from casa1000.studies import seasonal_tables
 from casa1000.studies.engine.batch_ac import (
@@ -95,10 +96,17 @@ TT, TO, TA, TP, TZ = (
     ("time", "plant"),
     ("time", "zone"),
 )
+PASSED_THROUGH = {
+    name: dataclasses.replace(spec, optional=True)
+    for name, spec in ENERGY_VARIABLES.items()
+    if name.startswith(("reservoir_", "af_"))
+}
+"""Monthly reservoir balances and the Afghan supply balance, copied from the profiles."""
+
 SCHEMA = DatasetSchema(
     name="seasonal",
     title="casa1000 seasonal transfer study",
-    version=1,
+    version=2,
     coords={
         "time": VariableSpec(dims=T, dtype="datetime64[ns]", long_name="hour (local UTC+05:00)"),
         "bus": VariableSpec(dims=("bus",), dtype="str", long_name="bus id"),
@@ -131,6 +139,18 @@ SCHEMA = DatasetSchema(
         ),
         "branch_parent": VariableSpec(
             dims=("branch",), dtype="str", long_name="line or transformer bank of the branch"
+        ),
+        "month": VariableSpec(
+            dims=("month",), dtype="int64", units="1", long_name="calendar month", optional=True
+        ),
+        "reservoir": VariableSpec(
+            dims=("reservoir",), dtype="str", long_name="reservoir id", optional=True
+        ),
+        "af_source": VariableSpec(
+            dims=("af_source",),
+            dtype="str",
+            long_name="source of Afghanistan's supply",
+            optional=True,
         ),
     },
     variables={
@@ -189,6 +209,10 @@ SCHEMA = DatasetSchema(
         "balance_mismatch_mw": _f(
             TA, "MW", "generation + external - load - converters - losses (zero when balanced)"
         ),
+        "reverse_delivered_mw": _f(
+            T, "MW", "power delivered to Tajikistan by reverse flow over the HVDC (winter)"
+        ),
+        **PASSED_THROUGH,
     },
 )
 """The declared seasonal result."""
@@ -397,6 +421,7 @@ def _assemble(
             "branch_area": branch_area,
             "branch_rating_mva": batch.rating_mva,
             "branch_parent": [ix.line_parent.get(b, ix.trafo_parent.get(b, b)) for b in branch_ids],
+            **{c: profiles[c].values for c in ("month", "reservoir", "af_source") if c in profiles},
         },
         data={
             "vm_pu": result.vm_pu,
@@ -430,6 +455,8 @@ def _assemble(
             "thermal_violations": t_viol,
             "export_factor": factor,
             "balance_mismatch_mw": balance,
+            "reverse_delivered_mw": state.reverse_delivered_mw,
+            **{name: profiles[name].values for name in PASSED_THROUGH if name in profiles},
         },
         attrs={"solver": "lightsim2grid InjectionSweepCPP (Newton-Raphson), per synchronous area"},
     )

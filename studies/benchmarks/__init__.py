@@ -2,3 +2,5 @@
 
 No product module imports from here.
 """
+
+__all__: list[str] = []

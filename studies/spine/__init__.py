@@ -1,1 +1,3 @@
 """Shared study plumbing: hour selection, provenance, schedule inputs, result files."""
+
+__all__: list[str] = []

@@ -178,6 +178,7 @@ def write_result(spec: StudySpec[Any], result: StudyResult, folder: Path) -> Wri
                     "profile_year",
                     "profile_hydrology",
                     "profile_source",
+                    "profile_export_rule",
                 )
             },
             "config": json.loads(str(ds.attrs["config"])),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,13 +196,77 @@ class Scenario:
             "profile_year": str(profiles.attrs.get("year", "")),
             "profile_hydrology": str(profiles.attrs.get("hydrology", "")),
             "profile_source": source,
+            "profile_export_rule": str(profiles.attrs.get("export_rule", "")),
             "hvdc_rating_mw": params.hvdc.rating_mw,
         }
 
 
+def profile_config_from(scenario_file: Path | None, flags: Mapping[str, object]) -> ProfileConfig:
+    """Settle the study year: the scenario file's ``[profiles]`` table, then ``flags``.
+
+    Parameters
+    ----------
+    scenario_file
+        A scenario TOML file whose optional ``[profiles]`` table holds fields of
+        :class:`~casa1000.profiles.config.ProfileConfig` (``year``, ``hydrology``,
+        ``export_rule``, ``initial_volume_bcm = {TOKTOGUL = 9.5}``, ...).
+    flags
+        Field -> value given on the command line; None means not given.
+
+    Returns
+    -------
+    ProfileConfig
+        The settings, validated (2027, normal hydrology where nothing is given).
+
+    Raises
+    ------
+    InputError
+        For an unreadable file, an unknown field or a bad value.
+
+    Examples
+    --------
+    >>> profile_config_from(None, {"year": 2030, "hydrology": None}).year
+    2030
+    """
+    values: dict[str, object] = {"year": DEFAULT_YEAR}
+    where = "--scenario"
+    if scenario_file is not None:
+        where = str(scenario_file)
+        try:
+            doc = tomllib.loads(scenario_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise InputError(
+                where, "file", str(scenario_file), f"a readable TOML file ({exc})"
+            ) from None
+        table = doc.get("profiles", {})
+        if not isinstance(table, dict):
+            raise InputError(where, "profiles", table, "a [profiles] table")
+        values.update(table)
+    values.update({k: v for k, v in flags.items() if v is not None})
+    fields = {f.name: f for f in dataclasses.fields(ProfileConfig)}
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise InputError(
+            where, f"profiles.{unknown[0]}", values[unknown[0]], "one of " + ", ".join(fields)
+        )
+    from casa1000.profiles.config import ExportRule, Hydrology
+
+    for name, kind in (("hydrology", Hydrology), ("export_rule", ExportRule)):
+        if name in values and not isinstance(values[name], kind):
+            try:
+                values[name] = kind(str(values[name]))
+            except ValueError:
+                allowed = ", ".join(m.value for m in kind)
+                raise InputError(where, f"profiles.{name}", values[name], allowed) from None
+    try:
+        return ProfileConfig(**values)  # type: ignore[arg-type]
+    except TypeError as exc:
+        raise InputError(where, "profiles", str(exc), "fields of the right type") from None
+
+
 def _config_dict(config: ProfileConfig) -> dict[str, object]:
     return {
-        f.name: (v.value if hasattr(v, "value") else v)
+        f.name: (v.value if hasattr(v, "value") else dict(v) if isinstance(v, Mapping) else v)
         for f in dataclasses.fields(config)
         if (v := getattr(config, f.name)) is not None
     }

@@ -27,6 +27,8 @@ class ScheduleInputs:
     demand_mw: Mapping[str, FloatArray]
     export_mw: Mapping[str, FloatArray]
     available_mw: Mapping[str, FloatArray]
+    reverse_mw: FloatArray | None = None
+    """(hours,) reverse flow Pakistan -> Tajikistan asked of the HVDC; none by default."""
 
     def schedule(self, params: GridParams, poles_in_service: int | None = None) -> Schedule:
         """Make the schedule of these inputs with ``poles_in_service`` poles (all by default)."""
@@ -36,6 +38,7 @@ class ScheduleInputs:
             export_mw=self.export_mw,
             available_mw=self.available_mw,
             poles_in_service=poles_in_service,
+            reverse_mw=self.reverse_mw,
         )
 
     def scaled(self, factor: npt.ArrayLike) -> ScheduleInputs:
@@ -51,6 +54,7 @@ class ScheduleInputs:
             demand_mw=self.demand_mw,
             export_mw={o: v * scale for o, v in self.export_mw.items()},
             available_mw=self.available_mw,
+            reverse_mw=self.reverse_mw,
         )
 
     def take(self, rows: npt.ArrayLike) -> ScheduleInputs:
@@ -60,6 +64,7 @@ class ScheduleInputs:
             demand_mw={k: v[idx] for k, v in self.demand_mw.items()},
             export_mw={k: v[idx] for k, v in self.export_mw.items()},
             available_mw={k: v[idx] for k, v in self.available_mw.items()},
+            reverse_mw=None if self.reverse_mw is None else self.reverse_mw[idx],
         )
 
 
@@ -137,4 +142,11 @@ def inputs_from_profiles(
         export = split_export(params.contract, export_total_mw)
     else:
         export = export_by_offtaker(profiles, export_factor)
-    return ScheduleInputs(demand_mw=demand, export_mw=export, available_mw=available)
+    reverse = (
+        profiles.reverse_contract_mw.values.astype(np.float64)
+        if "reverse_contract_mw" in profiles.data_vars
+        else None
+    )
+    return ScheduleInputs(
+        demand_mw=demand, export_mw=export, available_mw=available, reverse_mw=reverse
+    )

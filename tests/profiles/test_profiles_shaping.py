@@ -80,16 +80,17 @@ def test_cold_spell_days_carry_the_seeded_ratio(normal_2027: xr.Dataset) -> None
 
 
 def test_run_of_river_energy_matches_a_hand_calculation(normal_2027: xr.Dataset) -> None:
-    # KURPSAI (run-of-river on the Naryn): energy_m = annual x ((1 - r) q_m + r d_m)
+    # KG_SMALL_HYDRO (no reservoir, cascade OTHER on the Naryn inflow shape):
+    # energy_m = annual x ((1 - r) q_m + r d_m), capped at 171 MW
     annual_twh = next(
         float(r["annual_twh"])
         for r in _seed_rows("profile_plant_energy.csv")
-        if r["plant"] == "KURPSAI"
+        if r["plant"] == "KG_SMALL_HYDRO"
     )
     r = next(
         float(c["regulation_share"])
         for c in _seed_rows("profile_cascade.csv")
-        if c["cascade"] == "NARYN"
+        if c["cascade"] == "OTHER"
     )
     flows = [
         float(f["inflow_m3_per_s"])
@@ -100,8 +101,8 @@ def test_run_of_river_energy_matches_a_hand_calculation(normal_2027: xr.Dataset)
     volume = np.array(flows) * hours
     kg_monthly = _monthly_target_mwh("KG")
     share = (1 - r) * volume / volume.sum() + r * kg_monthly / kg_monthly.sum()
-    expected = np.minimum(annual_twh * 1e6 * share / hours, 800.0) * hours
-    got = _monthly_mwh(normal_2027["available_mw"].sel(plant="KURPSAI").to_series())
+    expected = np.minimum(annual_twh * 1e6 * share / hours, 171.0) * hours
+    got = _monthly_mwh(normal_2027["available_mw"].sel(plant="KG_SMALL_HYDRO").to_series())
     np.testing.assert_allclose(got, expected, rtol=1e-9)
 
 
@@ -120,14 +121,24 @@ def test_toktogul_releases_more_in_winter_than_its_inflow(normal_2027: xr.Datase
     assert toktogul[winter].sum() / toktogul.sum() > inflow_winter_share + 0.05
 
 
-def test_hydro_scale_scales_unclipped_hydro_energy(normal_2027: xr.Dataset) -> None:
+def test_hydro_scale_scales_inflows_and_unclipped_river_energy(normal_2027: xr.Dataset) -> None:
     scaled = build_profiles(year=2027, hydro_scale=0.5)
-    for plant in ("TOKTOGUL", "NUREK", "KURPSAI"):  # never at capacity in the normal year
+    for plant in ("KG_SMALL_HYDRO", "KAIRAKKUM"):  # never at capacity, no seasonal reservoir
         np.testing.assert_allclose(
             scaled["available_mw"].sel(plant=plant).sum(),
             0.5 * normal_2027["available_mw"].sel(plant=plant).sum(),
             rtol=1e-9,
         )
+    for reservoir in ("TOKTOGUL", "ROGUN"):  # river-fed: the inflow itself halves
+        np.testing.assert_allclose(
+            scaled["reservoir_inflow_bcm"].sel(reservoir=reservoir),
+            0.5 * normal_2027["reservoir_inflow_bcm"].sel(reservoir=reservoir),
+            rtol=1e-12,
+        )
+    # half the water: the reservoirs cannot keep up the normal plan
+    assert float(scaled["reservoir_release_bcm"].sum()) < float(
+        normal_2027["reservoir_release_bcm"].sum()
+    )
     np.testing.assert_array_equal(
         scaled["available_mw"].sel(plant="KG_THERMAL"),
         normal_2027["available_mw"].sel(plant="KG_THERMAL"),

@@ -44,3 +44,44 @@ def test_profile_file_in_place_of_a_folder(tmp_path: Path) -> None:
     clash.write_text("x")
     result = runner.invoke(app, ["profiles", "build", "--out", str(clash / "p.nc")])
     assert result.exit_code == 2 and "writable folder" in result.output
+
+
+def test_version_prints_the_package_version() -> None:
+    import casa1000
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"casa1000 {casa1000.__version__}"
+
+
+def test_parse_errors_are_one_line_naming_option_and_value(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["study", "seasonal", "--year", "abc", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "--year" in lines[0] and "abc" in lines[0]
+
+
+def test_csv_summary_is_complete_and_parseable(tmp_path: Path) -> None:
+    import io
+
+    import pandas as pd
+
+    result = runner.invoke(
+        app, ["-q", "study", "seasonal", "--months", "7", "--format", "csv", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert list(table.month) == [7]
+    assert table.delivered_pk_gwh.iloc[0] > 600
+    assert (tmp_path / "seasonal.manifest.json").is_file()
+
+
+def test_json_summary_lists_the_files(tmp_path: Path) -> None:
+    import json
+
+    result = runner.invoke(
+        app,
+        ["-q", "study", "seasonal", "--months", "7", "--format", "json", "--out", str(tmp_path)],
+    )
+    data = json.loads(result.stdout)
+    assert data["headline"] and data["tables"]["monthly"][0]["month"] == 7
+    assert any(f.endswith("seasonal.nc") for f in data["files"])
