@@ -207,6 +207,7 @@ class References:
         self._parts: dict[int, list[tuple[IntArray, Reference]]] = {}
         self._compact: dict[int, Reference] = {}
         self._ceiling_rows: dict[int, tuple[IntArray, SolvedRows]] = {}
+        self._zero_rows: dict[int, tuple[IntArray, SolvedRows]] = {}
         self.rows_solved = 0
         """(hour, contingency) rows AC-solved for the references (zero export and ceiling)."""
 
@@ -214,6 +215,11 @@ class References:
         """Keep the ceiling rows of contingency ``j`` whose reference will be needed."""
         if hours.size:
             self._ceiling_rows[j] = (hours, res)
+
+    def keep_zero(self, j: int, hours: IntArray, res: SolvedRows) -> None:
+        """Keep zero-export rows of contingency ``j`` whose reference will be needed."""
+        if hours.size:
+            self._zero_rows[j] = (hours, res)
 
     def have(self, j: int, hours: IntArray) -> BoolArray:
         """(hours,) whether the reference of (hour, ``j``) is known."""
@@ -228,25 +234,34 @@ class References:
                 todo[j] = missing
         if not todo:
             return
-        need_top: dict[int, IntArray] = {}
-        tops: dict[int, SolvedRows] = {}
+        tops = self._kept(self._ceiling_rows, self.ceiling, todo)
+        zeros = self._kept(self._zero_rows, self.zero, todo)
         for j, hours in todo.items():
-            kept = self._ceiling_rows.get(j)
-            if kept is not None and np.isin(hours, kept[0]).all():
-                at = np.searchsorted(kept[0], hours)
-                tops[j] = take_rows(kept[1], at)
-            else:
-                need_top[j] = hours
-        for j, _, res in self.ceiling.solve(need_top):
-            self.rows_solved += int(res.ac_solved.sum())
-            tops[j] = res
-        for j, hours, res in self.zero.solve(todo):
-            self.rows_solved += int(res.ac_solved.sum()) if j else 0
-            ref = self.net.rule.reference(res, tops[j])
+            ref = self.net.rule.reference(zeros[j], tops[j])
             self._parts.setdefault(j, []).append((hours, ref))
             self._compact.pop(j, None)
             start = sum(int(h.size) for h, _ in self._parts[j][:-1])
             self._pos[hours, j] = start + np.arange(hours.size, dtype=np.int32)
+
+    def _kept(
+        self,
+        kept: dict[int, tuple[IntArray, SolvedRows]],
+        level: ExportLevel,
+        todo: Mapping[int, IntArray],
+    ) -> dict[int, SolvedRows]:
+        """Rows of ``todo`` at a level: from the kept rows where they are, else solved."""
+        out: dict[int, SolvedRows] = {}
+        solve: dict[int, IntArray] = {}
+        for j, hours in todo.items():
+            have = kept.get(j)
+            if have is not None and np.isin(hours, have[0]).all():
+                out[j] = take_rows(have[1], np.searchsorted(have[0], hours))
+            else:
+                solve[j] = hours
+        for j, _, res in level.solve(solve):
+            self.rows_solved += int(res.ac_solved.sum()) if j else 0
+            out[j] = res
+        return out
 
     def get(self, j: int, hours: IntArray) -> Reference:
         """Return the references of (``hours``, ``j``), all known (see :meth:`fetch`)."""

@@ -218,7 +218,7 @@ class SecurityRule:
         element = np.where(arg < nb, arg, (arg - nb) % nu + nb).astype(np.int64)
         return crossing, element, kind
 
-    def preexisting(self, zero: Reference) -> npt.NDArray[np.int16]:
+    def preexisting(self, zero: Reference | SolvedRows) -> npt.NDArray[np.int16]:
         """(rows,) violations (and non-convergence) already present at zero export."""
         lim = self.limits
         with np.errstate(invalid="ignore"):

@@ -96,6 +96,8 @@ class TransferSearch:
         Width of the final interval [MW].
     progress
         Called with a stage name and the fraction done.
+    zero_export_n1
+        Solve every contingency at zero export (see :class:`TransferConfig`).
     """
 
     def __init__(
@@ -104,8 +106,11 @@ class TransferSearch:
         ceiling_mw: float,
         resolution_mw: float,
         progress: Callable[[str, float], None],
+        *,
+        zero_export_n1: bool = True,
     ) -> None:
         self.net = net
+        self.zero_export_n1 = zero_export_n1
         self.ceiling = ceiling_mw
         self.resolution = resolution_mw
         self.progress = progress
@@ -115,17 +120,18 @@ class TransferSearch:
         self.top = ExportLevel(net, every, np.full(net.hours, ceiling_mw), keep_voltage=True)
         self.zero = ExportLevel(net, every, np.zeros(net.hours), keep_voltage=True)
         self.refs = References(net, self.zero, self.top)
-        self.cases = {"ceiling": 0, "zero_reference": 0, "search": 0, "verification": 0}
+        self.cases = {"zero_export": 0, "ceiling": 0, "search": 0, "verification": 0}
 
     def run(self) -> SearchResult:
         """Search every hour of the run."""
         hours = self.net.hours
         every = np.arange(hours)
-        suspects, lin = self._ceiling()
+        suspects, watch, lin = self._ceiling()
         c_lin = lin.crossing.argmin(axis=1)
         first = lin.crossing[every, c_lin]
         estimate = np.floor(np.clip(np.minimum(first, self.ceiling), 0.0, self.ceiling))
         know = Knowledge(suspects, self.ceiling)
+        know.watch(watch)
         paths = _Paths.start(estimate)
         verified = np.full(hours, np.nan)
         """The export of each hour checked by a full AC N-1 so far."""
@@ -146,12 +152,17 @@ class TransferSearch:
         todo = self._settle(every, paths, know, verified)
         while todo.size:
             again.update(todo.tolist())
-            know.exact[todo[know.contradicted(todo)]] = True
+            # an hour whose AC verdicts contradict monotonicity is searched again as the
+            # plain method would: every contingency, decided at each export by AC there
+            pairs = np.zeros_like(know.exact)
+            contradicted = todo[know.contradicted(todo)]
+            pairs[np.ix_(contradicted, np.asarray(self.own, dtype=np.int64))] = True
+            know.watch(pairs)
             paths.put(todo, self._walk(todo, estimate, know))
             todo = self._settle(todo, paths, know, verified)
         limits = self._limiters(paths, know, lin, c_lin, first)
         self.progress("done", 1.0)
-        self.cases["zero_reference"] = self.refs.rows_solved
+        self.cases["zero_export"] += self.refs.rows_solved
         return SearchResult(
             capability_mw=paths.capability,
             insecure_above_mw=paths.above,
@@ -192,22 +203,44 @@ class TransferSearch:
 
     # -- tier 1 ---------------------------------------------------------------
 
-    def _ceiling(self) -> tuple[BoolArray, _Linear]:
-        """Solve every contingency at the ceiling; return the suspects and the crossings."""
-        net = self.net
+    def _ceiling(self) -> tuple[BoolArray, BoolArray, _Linear]:
+        """Solve every contingency at zero export and at the ceiling.
+
+        Returns
+        -------
+        tuple
+            (hours, contingencies) suspects (insecure at the ceiling), pairs to
+            watch (already beyond a limit at zero export: their security need not
+            be monotone in the export), and the tier-1 crossings.
+        """
+        net, rule = self.net, self.net.rule
         hours, n_c = net.hours, self.n_c
         every = np.arange(hours)
         rep = net.representative
-        own = [j for j in range(n_c) if rep[j] == j]
-        suspects = np.zeros((hours, n_c), dtype=bool)
+        own = self.own
         lin = _Linear.empty(hours, n_c)
+        watch = np.zeros((hours, n_c), dtype=bool)
+        if not self.zero_export_n1:
+            lin.preexisting[:] = -1  # known only where a verdict needs the zero-export state
+        every_own = {j: every for j in own} if self.zero_export_n1 else {}
+        for done, (j, _, res) in enumerate(self.zero.solve(every_own), start=1):
+            self.progress("zero export", done / len(own))
+            if j:
+                self.cases["zero_export"] += int(res.ac_solved.sum())
+            lin.preexisting[:, j] = rule.preexisting(res)
+            # a converged case beyond a limit at zero export: the first MW may cross its
+            # (widened) limit while larger exports relieve it -- not monotone
+            watch[:, j] = res.converged & (lin.preexisting[:, j] > 0)
+            rows = np.flatnonzero(watch[:, j])
+            self.refs.keep_zero(j, rows, take_rows(res, rows))
+        suspects = np.zeros((hours, n_c), dtype=bool)
         need: dict[int, IntArray] = {}
         top_rows: dict[int, tuple[IntArray, SolvedRows]] = {}
         for done, (j, _, res) in enumerate(self.top.solve({j: every for j in own}), start=1):
             self.progress("ceiling", done / len(own))
             if j:
                 self.cases["ceiling"] += int(res.ac_solved.sum())
-            rows = np.flatnonzero(net.rule.needs_reference(res))
+            rows = np.flatnonzero(rule.needs_reference(res) | watch[:, j])
             need[j] = rows
             top_rows[j] = (rows, take_rows(res, rows))
             self.refs.keep_ceiling(j, *top_rows[j])
@@ -217,16 +250,17 @@ class TransferSearch:
             if not rows.size:
                 continue
             ref = self.refs.get(j, rows)
-            crossing, element, kind = net.rule.crossings(ref, res)
+            crossing, element, kind = rule.crossings(ref, res)
+            if not self.zero_export_n1:
+                lin.preexisting[rows, j] = rule.preexisting(ref)
             lin.crossing[rows, j] = crossing
             lin.element[rows, j] = element
             lin.kind[rows, j] = kind
-            lin.preexisting[rows, j] = net.rule.preexisting(ref)
-            suspects[rows, j] = net.rule.verdicts(res, ref).insecure
+            suspects[rows, j] = rule.verdicts(res, ref).insecure
         for j in range(n_c):
             if rep[j] != j:
                 lin.copy(j, int(rep[j]))
-        return suspects, lin
+        return suspects, watch, lin
 
     # -- tiers 2 and 3 ---------------------------------------------------------
 
@@ -367,7 +401,7 @@ class _Linear:
             crossing=np.full((hours, n_c), np.inf),
             element=np.zeros((hours, n_c), dtype=np.int64),
             kind=np.zeros((hours, n_c), dtype=np.int8),
-            preexisting=np.full((hours, n_c), -1, dtype=np.int16),
+            preexisting=np.zeros((hours, n_c), dtype=np.int16),
         )
 
     def copy(self, j: int, j0: int) -> None:

@@ -62,8 +62,8 @@ def summary(ds: xr.Dataset, top: int = 15) -> StudySummary:
         f"(ceiling {a['ceiling_mw']:.0f} MW)",
         f"tiers: {a['hours_tier1_verified']} h linear estimate AC-verified, "
         f"{a['hours_tier3_refined']} h refined by AC bisection; AC cases: "
-        f"{a['ac_cases_ceiling']} at the ceiling, {a['ac_cases_zero_reference']} at zero "
-        f"export, {a['ac_cases_search']} in the search, {a['ac_cases_verification']} "
+        f"{a['ac_cases_zero_export']} at zero export, {a['ac_cases_ceiling']} at the ceiling, "
+        f"{a['ac_cases_search']} in the search, {a['ac_cases_verification']} "
         f"in the final N-1 verification",
     )
     return StudySummary(

@@ -8,9 +8,11 @@ holds, per (hour, contingency), the highest export AC has shown secure and the
 lowest it has shown insecure, and every verdict AC gave (the *memo*).  With
 *inference* an export is insecure as soon as one contingency was AC-insecure at
 or below it, and secure when every suspect was AC-secure at or above it --
-exact whenever each contingency's security is monotone in the export.  An hour
-searched *exactly* (after its AC results contradicted monotonicity) decides an
-export only from AC verdicts at that very export.  Undecided exports are solved
+exact whenever each contingency's security is monotone in the export.  A pair
+decided *exactly* (a contingency already beyond a limit at zero export, whose
+security need not be monotone, or any pair of an hour whose AC results
+contradicted monotonicity) decides an export only from AC verdicts at that very
+export.  Undecided exports are solved
 in rounds: first the suspect most likely insecure, then the other undecided ones.
 """
 
@@ -56,9 +58,14 @@ class Knowledge:
         """Highest export AC-secure [MW] (zero export is secure by the rule)."""
         self.insecure_from = np.where(suspects, ceiling_mw, np.inf)
         """Lowest export AC-insecure [MW]."""
-        self.exact = np.zeros(suspects.shape[0], dtype=bool)
-        """Hours decided only from AC verdicts at the export itself."""
+        self.exact = np.zeros(suspects.shape, dtype=bool)
+        """(Hour, contingency) pairs decided only from AC verdicts at the export itself."""
         self.memo: dict[tuple[int, int, float], Memo] = {}
+
+    def watch(self, pairs: BoolArray) -> None:
+        """Make ``pairs`` (hours, contingencies) suspects decided exactly, never inferred."""
+        self.suspect |= pairs
+        self.exact |= pairs
 
     def record(self, hours: IntArray, j: int, export: FloatArray, v: Verdicts) -> None:
         """Record the verdicts of contingency ``j`` in ``hours`` at ``export``."""
@@ -77,9 +84,12 @@ class Knowledge:
                 int(v.kind[i]),
             )
 
-    def at(self, hours: IntArray, x: FloatArray) -> SuspectVerdicts:
-        """Look up the AC verdicts of every suspect of each hour at its export ``x``."""
-        rows, cols = np.nonzero(self.suspect[hours])
+    def at(self, hours: IntArray, x: FloatArray, pairs: BoolArray | None = None) -> SuspectVerdicts:
+        """Look up the AC verdicts of every suspect of each hour at its export ``x``.
+
+        ``pairs`` (hours, contingencies) restricts the look-up (default: the suspects).
+        """
+        rows, cols = np.nonzero(self.suspect[hours] if pairs is None else pairs)
         h, at = hours[rows].tolist(), x[rows].tolist()
         found = [self.memo.get(key) for key in zip(h, cols.tolist(), at, strict=True)]
         known = np.array([m is not None for m in found], dtype=bool)
@@ -95,33 +105,34 @@ class Knowledge:
         )
 
     def contradicted(self, hours: IntArray) -> BoolArray:
-        """(hours,) some contingency was AC-secure above an export where it was AC-insecure."""
-        return np.asarray(
-            (self.secure_to[hours] > self.insecure_from[hours]).any(axis=1), dtype=bool
-        )
+        """(hours,) a contingency inferred from was AC-secure above an export it failed at."""
+        clash = (self.secure_to[hours] > self.insecure_from[hours]) & ~self.exact[hours]
+        return np.asarray(clash.any(axis=1), dtype=bool)
 
     def decide(self, hours: IntArray, x: FloatArray) -> tuple[BoolArray, BoolArray]:
         """(insecure known, secure known) for each hour at its export ``x``."""
-        ins = np.asarray((self.insecure_from[hours] <= x[:, None]).any(axis=1), dtype=bool)
-        sec = np.asarray(
-            ((self.secure_to[hours] >= x[:, None]) | ~self.suspect[hours]).all(axis=1), dtype=bool
-        )
-        for i in np.flatnonzero(self.exact[hours]):
-            h, at = int(hours[i]), float(x[i])
-            found = [self.memo.get((h, int(j), at)) for j in np.flatnonzero(self.suspect[h])]
-            ins[i] = any(m is not None and m[0] for m in found)
-            sec[i] = all(m is not None and not m[0] for m in found)
-        return ins, sec & ~ins
+        inferred = ~self.exact[hours]
+        ins = ((self.insecure_from[hours] <= x[:, None]) & inferred).any(axis=1)
+        sec = ((self.secure_to[hours] >= x[:, None]) | ~self.suspect[hours] | ~inferred).all(axis=1)
+        exact = self.exact[hours]
+        if exact.any():
+            v = self.at(hours, x, exact)
+            n = hours.size
+            ins |= v.any_insecure(n)
+            missing = np.zeros(n, dtype=bool)
+            missing[v.row[~v.known]] = True
+            sec &= ~missing
+        ins = np.asarray(ins, dtype=bool)
+        return ins, np.asarray(sec & ~ins, dtype=bool)
 
     def undecided(self, hours: IntArray, x: FloatArray) -> BoolArray:
         """(hours, contingencies) suspects without a verdict at each hour's export."""
         want = self.suspect[hours] & (self.secure_to[hours] < x[:, None])
-        want &= self.insecure_from[hours] > x[:, None]
-        for i in np.flatnonzero(self.exact[hours]):
-            h, at = int(hours[i]), float(x[i])
-            want[i] = self.suspect[h] & np.array(
-                [(h, j, at) not in self.memo for j in range(self.suspect.shape[1])]
-            )
+        want &= (self.insecure_from[hours] > x[:, None]) & ~self.exact[hours]
+        exact = self.exact[hours]
+        if exact.any():
+            v = self.at(hours, x, exact)
+            want[v.row[~v.known], v.contingency[~v.known]] = True
         return np.asarray(want, dtype=bool)
 
     def most_likely(self, hours: IntArray, want: BoolArray) -> BoolArray:

@@ -340,16 +340,27 @@ def branch_loading(
     s_from = np.hypot(branch[:, :, 0], branch[:, :, 1])
     s_to = np.hypot(branch[:, :, 2], branch[:, :, 3])
     sqrt3 = np.sqrt(3.0)
+    loading = np.empty_like(s_from)
+    # in place, in the same order of operations as pandapower's results (bit for bit)
     with np.errstate(invalid="ignore", divide="ignore"):
-        i_from = s_from[:, :nl] / (sqrt3 * vm[:, geom.line_from] * geom.line_vn_kv)
-        i_to = s_to[:, :nl] / (sqrt3 * vm[:, geom.line_to] * geom.line_vn_kv)
-        line = 100 * np.fmax(i_from, i_to) / geom.line_imax_ka
-        trafo = 100 * np.fmax(
-            s_from[:, nl:] / (vm[:, geom.trafo_hv] * geom.trafo_sn_mva),
-            s_to[:, nl:] / (vm[:, geom.trafo_lv] * geom.trafo_sn_mva),
-        )
-    loading = np.nan_to_num(np.column_stack([line, trafo]), nan=0.0)
-    return np.where(good[:, None], loading, np.nan)
+        base = sqrt3 * vm[:, geom.line_from]
+        base *= geom.line_vn_kv
+        np.divide(s_from[:, :nl], base, out=base)
+        other = sqrt3 * vm[:, geom.line_to]
+        other *= geom.line_vn_kv
+        np.divide(s_to[:, :nl], other, out=other)
+        line = np.fmax(base, other, out=loading[:, :nl])
+        line *= 100
+        line /= geom.line_imax_ka
+        hv = vm[:, geom.trafo_hv] * geom.trafo_sn_mva
+        np.divide(s_from[:, nl:], hv, out=hv)
+        lv = vm[:, geom.trafo_lv] * geom.trafo_sn_mva
+        np.divide(s_to[:, nl:], lv, out=lv)
+        trafo = np.fmax(hv, lv, out=loading[:, nl:])
+        trafo *= 100
+    np.nan_to_num(loading, copy=False, nan=0.0)
+    loading[~good] = np.nan
+    return loading
 
 
 def injections_from_schedule(built: BuiltNet, schedule: Any) -> Injections:

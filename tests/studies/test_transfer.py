@@ -137,8 +137,8 @@ def test_july_equals_the_stored_plain_method(as_built: GridParams, profiles: xr.
     np.testing.assert_array_equal(
         _twin_free(fast.limiting_contingency.values), _twin_free(stored.limiting_contingency)
     )
-    # the Kyrgyz 220 kV corridor limits a few evening hours, Kabul's voltage the rest
-    assert set(stored.limiting_contingency) >= {"LINE:KURPSAI_DATKA"}
+    # Kabul's voltage after losing a Sangtuda-Pul-e-Khumri circuit limits July
+    assert set(_twin_free(stored.limiting_contingency)) == {"LINE:SANGTUDA_PULEKHUMRI/1"}
 
 
 def _runpp(
@@ -196,6 +196,20 @@ def test_pakistan_direction_is_not_capped_by_the_afghan_corridor(
     # with the 220 kV corridor out of the transfer, the HVDC carries far more
     assert float(pk.transfer_capability_mw.mean()) > float(transfer.transfer_capability_mw.mean())
     assert not any("PULEKHUMRI" in str(e) for e in pk.limiting_element.values)
+
+
+def test_without_the_zero_export_n1_summer_hours_are_the_same(
+    as_built: GridParams, hours: xr.Dataset, transfer: xr.Dataset
+) -> None:
+    """No contingency is beyond a limit at zero export in these hours: the same search."""
+    assert int(transfer.preexisting_violations.max()) == 0
+    fast = run_transfer(as_built, hours, TransferConfig(zero_export_n1=False))
+    np.testing.assert_array_equal(
+        fast.transfer_capability_mw.values, transfer.transfer_capability_mw.values
+    )
+    assert fast.attrs["ac_cases_zero_export"] < transfer.attrs["ac_cases_zero_export"] // 5
+    # zero-export states only where a verdict needed them
+    assert int((fast.preexisting_violations == -1).sum()) > 0
 
 
 def test_memory_chunks_do_not_change_the_capability(
