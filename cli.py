@@ -118,6 +118,24 @@ study_app = _typer("Studies driven by the profiles; each writes NetCDF, CSV and 
 app.add_typer(study_app, name="study")
 # --- sub-apps: dashboards (issue 11); add below this line ---
 
+
+class _ReportByDefault(TyperGroup):
+    """``casa1000 dashboard DIR ...`` is short for ``casa1000 dashboard report DIR ...``."""
+
+    # click's Context (typer vendors click and does not export the class it annotates with)
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.list_commands(ctx) and args[0] not in ("--help", "-h"):
+            args = ["report", *args]
+        return super().parse_args(ctx, args)
+
+
+dashboard_app = _typer(
+    "Offline HTML report of result folders (casa1000 dashboard RESULTS_DIR... --out "
+    "report.html), and a live what-if view (casa1000 dashboard serve).",
+    cls=_ReportByDefault,
+)
+app.add_typer(dashboard_app, name="dashboard")
+
 # (end of dashboard sub-apps)
 
 # --- sub-apps: regression suite (issue 12); add below this line ---
@@ -347,6 +365,10 @@ def _emit(summary: StudySummary, fmt: OutputFormat, files: Sequence[Path]) -> No
         _print_frame(name, frame)
 
 
+PROGRESS_QUIET_S = 3.0
+"""Seconds a job runs before progress lines appear in a log (not a terminal)."""
+
+
 @contextlib.contextmanager
 def _progress(label: str) -> Iterator[Callable[[str, float], None]]:
     """Report progress on stderr: a bar in a terminal, a log line per stage otherwise."""
@@ -363,9 +385,15 @@ def _progress(label: str) -> Iterator[Callable[[str, float], None]]:
                 task, completed=done, description=f"{label}: {stage}"
             )
         return
+    import time
+
+    started = time.monotonic()
     last: dict[str, object] = {"stage": None, "done": -1.0}
 
     def line(stage: str, done: float) -> None:
+        # quiet for the first seconds: a short job (or one refused at once) prints no progress
+        if time.monotonic() - started < PROGRESS_QUIET_S:
+            return
         if stage != last["stage"] or done >= float(str(last["done"])) + 0.25:
             log.info("%s: %s %3.0f %%", label, stage, 100 * done)
             last.update(stage=stage, done=done)
@@ -760,10 +788,10 @@ def _run_study(
     if not 1 <= top <= 1000:
         raise InputError("--top", "top", top, "1 to 1000 rows")
     spec = study_spec(name)
-    ensure_writable(out)
     with _progress(f"{name} study") as progress:
         progress("inputs", 0.0)
-        inputs = scenario.load()
+        inputs = scenario.load()  # bad input is refused before the output folder is made
+        ensure_writable(out)
         result = execute(spec, inputs, config, progress=progress)
     written = write_result(spec, result, out)
     files = [written.data, *written.tables.values(), written.manifest]
@@ -817,6 +845,16 @@ MinPlantArg = Annotated[
 ]
 
 
+def _check_groups(scenario: Scenario, groups: Path | None) -> None:
+    """Read a named-group file against the scenario's network before any long work."""
+    if groups is None:
+        return
+    from casa1000.grid.builder import build_net
+    from casa1000.studies.security.contingency_set import load_groups
+
+    load_groups(build_net(scenario.params()), groups)
+
+
 def _positive(option: str, value: float) -> float:
     from casa1000.errors import InputError
 
@@ -868,6 +906,7 @@ def study_contingency(
     )
     flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
     scen = _scenario(variant, scenario, set_, profiles, flags)
+    _check_groups(scen, groups)
     result = _run_study("contingency", scen, config, out, fmt, top)
     if benchmark:
         from casa1000.studies.benchmarks.contingency_benchmark import benchmark_contingency
@@ -934,6 +973,7 @@ def study_transfer(
     )
     flags = _profile_flags(year, hydrology, demand_growth, export_rule, reverse_mw)
     scen = _scenario(variant, scenario, set_, profiles, flags)
+    _check_groups(scen, groups)
     _run_study("transfer", scen, config, out, fmt, top)
 
 
@@ -958,10 +998,170 @@ def study_benchmark(
 
 # --- study indicators (issue 10); add below this line ---
 
+
+@study_app.command("indicators")
+@user_errors
+def study_indicators(
+    results: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Results folder(s), each with a seasonal result (and optionally "
+            "contingency and transfer); several are compared, the first as base."
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Output folder (default: the results folder; with several, "
+            "casa1000-indicators with one subfolder per set and the comparison).",
+        ),
+    ] = None,
+    years: Annotated[
+        int, typer.Option("--years", help="Years of the adequacy Monte Carlo (1-100000).")
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo.")] = 0,
+    emission_factor: Annotated[
+        float | None,
+        typer.Option(
+            "--emission-factor",
+            help="CO2 of Pakistan's marginal plant [t/MWh] (default: seeded 0.58).",
+        ),
+    ] = None,
+    outage_rates: Annotated[
+        Path | None, typer.Option("--outage-rates", help="Outage-rate CSV instead of the seeds.")
+    ] = None,
+    tariffs: Annotated[
+        Path | None, typer.Option("--tariffs", help="Tariff CSV instead of the seeds.")
+    ] = None,
+    profiles: Annotated[
+        Path | None,
+        typer.Option("--profiles", help="The profile file the results were made from, if any."),
+    ] = None,
+    top: TopArg = 10,
+    fmt: FormatArg = OutputFormat.TABLE,
+) -> None:
+    """Energy-security indicators of result sets: delivery, security, adequacy, dependence."""
+    from casa1000.errors import InputError
+    from casa1000.studies.indicators.comparison import (
+        compare,
+        comparison_table,
+        write_comparison,
+    )
+    from casa1000.studies.indicators.result_folders import load_result_set, set_labels
+    from casa1000.studies.indicators.study import SPEC, IndicatorsConfig
+    from casa1000.studies.spine.results_io import ensure_writable
+    from casa1000.studies.spine.runner import execute, write_result
+    from casa1000.studies.spine.study import StudySummary
+
+    if not 1 <= top <= 1000:
+        raise InputError("--top", "top", top, "1 to 1000 rows")
+    config = IndicatorsConfig(
+        mc_years=years,
+        mc_seed=seed,
+        marginal_emission_factor_t_per_mwh=emission_factor,
+        outage_rates_file=outage_rates,
+        tariffs_file=tariffs,
+    )
+    for folder in results:
+        if not folder.is_dir():
+            raise InputError(str(folder), "RESULTS_DIR", str(folder), "an existing results folder")
+    labels = set_labels(results)
+    base = out or Path("casa1000-indicators")
+    targets = [out or results[0]] if len(results) == 1 else [base / lb for lb in labels]
+    for target in targets:
+        ensure_writable(target)
+    sets = {}
+    files: list[Path] = []
+    for label, folder, target in zip(labels, results, targets, strict=True):
+        with _progress(f"indicators {label}") as progress:
+            progress("inputs", 0.0)
+            inputs = load_result_set(folder, profile_file=profiles)
+            result = execute(SPEC, inputs, config, progress=progress)
+        written = write_result(SPEC, result, target)
+        files += [written.data, *written.tables.values(), written.manifest]
+        sets[label] = result.dataset
+    if len(results) == 1:
+        log.info("wrote %s", ", ".join(str(p) for p in files))
+        _emit(SPEC.summary(next(iter(sets.values())), top), fmt, files)
+        return
+    comparison = compare(sets)
+    files += write_comparison(comparison, base)
+    log.info("wrote %s", ", ".join(str(p) for p in files))
+    lines = [f"indicators of {len(sets)} result sets, differences to {labels[0]}"]
+    for label, ds in sets.items():
+        first = SPEC.summary(ds, top).headline
+        lines += [f"{label}: {first[0][3:]}", f"{label}: {first[6][3:]}"]
+    _emit(
+        StudySummary(
+            headline=tuple(lines),
+            tables={"comparison": comparison_table(comparison).round(2)},
+        ),
+        fmt,
+        files,
+    )
+
+
 # (end of indicator commands)
 
 
 # --- dashboard commands (issue 11); add below this line ---
+
+
+@dashboard_app.command("report")
+@user_errors
+def dashboard_report(
+    folders: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="RESULTS_DIR...",
+            help="Result folders (casa1000 study ... --out DIR); the first is the reference.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("report.html"),
+    drill_down: Annotated[
+        int,
+        typer.Option(
+            "--drill-down",
+            help="Contingencies whose worst hour is solved again for the drill-down (0: none).",
+        ),
+    ] = 6,
+) -> None:
+    """Write one self-contained HTML report that opens offline in any browser."""
+    from casa1000.dashboards.report import write_report
+
+    with _progress("dashboard") as progress:
+        facts = write_report(folders, out, drill_cases=drill_down, progress=progress)
+    log.info("%s", facts.drill_down_note)
+    typer.echo(
+        f"wrote {facts.path} ({facts.size_bytes / 1e6:.1f} MB, {facts.figures} figures, "
+        f"{facts.seconds:.1f} s)"
+    )
+
+
+@dashboard_app.command("serve")
+@user_errors
+def dashboard_serve(
+    port: Annotated[int, typer.Option("--port", help="TCP port; 0 picks a free one.")] = 8050,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind (127.0.0.1: this machine only).")
+    ] = "127.0.0.1",
+) -> None:
+    """Serve the live what-if view: change the scenario, the seasonal study re-runs."""
+    from casa1000.dashboards.live import LiveServer
+
+    server = LiveServer(host=host, port=port)
+    try:
+        # announced inside the try: a Ctrl-C right after the address still stops cleanly
+        typer.echo(f"casa1000 what-if view on {server.url} (Ctrl-C stops it)")
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    log.info("stopped")
+
 
 # (end of dashboard commands)
 

@@ -2,7 +2,8 @@
 
 CAPS (Kyrgyzstan, Tajikistan, the Uzbek and Kazakh equivalent and, as built,
 Afghanistan's corridor) and Pakistan's grid are joined only by HVDC, so they are
-separate AC islands.  An area is named after the external equivalent in it.
+separate AC islands.  An area takes the ``area`` name of the external
+equivalent in it (:attr:`~casa1000.grid.params.External.area`).
 """
 
 from __future__ import annotations
@@ -15,9 +16,6 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from casa1000.grid.params import GridParams
-
-AREA_NAMES = {"CAPS_EXT": "CAPS", "PK_GRID": "PK", "AF_NEPS": "AF_NEPS"}
-"""External equivalent id -> area name."""
 
 
 def bus_components(bus_ids: list[str], edges: Iterable[tuple[str, str]]) -> npt.NDArray[np.int32]:
@@ -35,9 +33,10 @@ def bus_components(bus_ids: list[str], edges: Iterable[tuple[str, str]]) -> npt.
 
 
 def branch_edges(params: GridParams) -> list[tuple[str, str]]:
-    """Bus pairs joined by in-service lines and transformers."""
+    """Bus pairs joined by in-service lines, transformers and ties."""
     edges = [(ln.from_bus, ln.to_bus) for ln in params.lines if ln.in_service]
     edges += [(t.hv_bus, t.lv_bus) for t in params.trafos if t.in_service]
+    edges += [(t.bus, t.to_bus) for t in params.ties if t.in_service]
     return edges
 
 
@@ -66,5 +65,37 @@ def synchronous_areas(params: GridParams) -> dict[str, str]:
     label_of = dict(zip(bus_ids, labels, strict=True))
     names: dict[int, str] = {}
     for e in params.externals:
-        names[int(label_of[e.bus])] = AREA_NAMES.get(e.id, e.id)
+        names[int(label_of[e.bus])] = e.area
     return {b: names.get(int(label_of[b]), "") for b in bus_ids}
+
+
+def equivalent_buses(params: GridParams) -> set[str]:
+    """Buses that stand for the neighbours' networks: those of the suppliers' equivalent's zone.
+
+    Power that flows between supplier buses only through these buses takes the
+    path through the neighbouring systems, which the contract cannot count on.
+
+    Parameters
+    ----------
+    params
+        The network.
+
+    Returns
+    -------
+    set of str
+        Bus ids (empty when the suppliers' area has no external equivalent, or
+        when the equivalent sits in a supplier zone).
+
+    Examples
+    --------
+    >>> from casa1000.grid.reference import load_reference
+    >>> "CAPS_EXT" in equivalent_buses(load_reference("as_built"))
+    True
+    """
+    ext = params.supplier_external
+    if ext is None:
+        return set()
+    zone = params.bus(ext.bus).zone
+    if zone in params.roles.suppliers or zone in params.roles.offtakers:
+        return set()
+    return {b.id for b in params.buses if b.zone == zone}

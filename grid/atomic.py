@@ -18,7 +18,8 @@ def atomic_output(path: Path | str) -> Iterator[Path]:
     The temporary name is only reserved, not created, so the writer creates the
     file with the user's usual permissions; it lives in the same folder, so the
     final rename is atomic.  On an exception it is removed and ``path`` is
-    untouched.  Missing parent folders are created.
+    untouched.  Missing parent folders are created.  A write that fails for want of
+    permission or space becomes one :class:`~casa1000.errors.InputError`.
 
     Examples
     --------
@@ -40,7 +41,14 @@ def atomic_output(path: Path | str) -> Iterator[Path]:
         raise InputError(str(target), "file", str(target), "a file name, not a folder")
     temporary = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}{target.suffix}")
     try:
-        yield temporary
+        try:
+            yield temporary
+        except (OSError, RuntimeError) as exc:
+            # a read-only folder or a full disk (netCDF4 says "NetCDF: HDF error")
+            reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+            raise InputError(
+                str(target), "file", str(target), f"a writable file with space to spare ({reason})"
+            ) from None
         try:
             os.replace(temporary, target)
         except OSError as exc:

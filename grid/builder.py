@@ -10,11 +10,13 @@ of their line so they leave service with it.  Every element's pandapower
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from casa1000.grid.equivalents import tie_impedance_ohm
 from casa1000.grid.params import GridParams, ShuntSwitching
-from casa1000.grid.schedule import Schedule
+from casa1000.grid.schedule import Q_MAX_PER_MW, Q_MIN_PER_MW, Schedule
 
 if TYPE_CHECKING:
     from pandapower.auxiliary import pandapowerNet
@@ -23,6 +25,14 @@ CONVERTER_PREFIX = "HVDC:"
 COMPENSATOR_PREFIX = "COMP:"
 VOLTAGE_BAND_PU = {500.0: (0.95, 1.05), 220.0: (0.90, 1.10)}
 """Normal operating band of bus voltage by nominal voltage [pu]."""
+
+
+def branch_ends(params: GridParams) -> dict[str, tuple[str, str]]:
+    """Line, tie or transformer id -> its (from or hv, to or lv) bus ids."""
+    ends = {ln.id: (ln.from_bus, ln.to_bus) for ln in params.lines}
+    ends.update({t.id: (t.bus, t.to_bus) for t in params.ties})
+    ends.update({t.id: (t.hv_bus, t.lv_bus) for t in params.trafos})
+    return ends
 
 
 def element_ids(base_id: str, count: int) -> list[str]:
@@ -51,6 +61,20 @@ class NetIndex:
     def branch_ids(self) -> list[str]:
         """Line circuits then transformer units, the branch order used by studies."""
         return [*self.line, *self.trafo]
+
+    def circuits(self, parents: Iterable[str]) -> list[str]:
+        """Branch IDs (circuits or units) of the lines or transformers ``parents``.
+
+        Examples
+        --------
+        >>> from casa1000.grid.reference import load_reference
+        >>> built = build_net(load_reference())
+        >>> built.index.circuits(built.params.roles.supplier_ties)
+        ['DATKA_SUGHD']
+        """
+        wanted = set(parents)
+        owner = {**self.line_parent, **self.trafo_parent}
+        return [b for b in self.branch_ids if owner.get(b) in wanted]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,6 +142,28 @@ def build_net(params: GridParams, schedule: Schedule | None = None, hour: int = 
         ix.line[cid] = int(i)
         ix.line_parent[cid] = ln.id
 
+    # ties to the external equivalents: series impedances without charging, one
+    # pandapower line of 1 km per circuit so that they outage like any circuit
+    tie_circuits = [(cid, t) for t in params.ties for cid in element_ids(t.id, t.circuits)]
+    if tie_circuits:
+        z = [tie_impedance_ohm(t, params.bus(t.bus).vn_kv) for _, t in tie_circuits]
+        tie_idx = pp.create_lines_from_parameters(
+            net,
+            [ix.bus[t.bus] for _, t in tie_circuits],
+            [ix.bus[t.to_bus] for _, t in tie_circuits],
+            length_km=1.0,
+            r_ohm_per_km=[r for r, _ in z],
+            x_ohm_per_km=[x for _, x in z],
+            c_nf_per_km=0.0,
+            max_i_ka=[t.max_i_ka for _, t in tie_circuits],
+            name=[cid for cid, _ in tie_circuits],
+            max_loading_percent=100.0,
+            in_service=[t.in_service for _, t in tie_circuits],
+        )
+        for (cid, t), i in zip(tie_circuits, tie_idx, strict=True):
+            ix.line[cid] = int(i)
+            ix.line_parent[cid] = t.id
+
     units = [(uid, tr) for tr in params.trafos for uid in element_ids(tr.id, tr.units)]
     if units:
         trafo_idx = pp.create_transformers_from_parameters(
@@ -142,7 +188,8 @@ def build_net(params: GridParams, schedule: Schedule | None = None, hour: int = 
     regulating = [p for p in params.plants if p.vm_pu is not None]
     fixed = [p for p in params.plants if p.vm_pu is None]
     if regulating:
-        # Q limits are recorded for reporting; the load flow does not enforce them
+        # Q limits of all units running; set_hour narrows them to the units committed.
+        # They are recorded for reporting; the load flow does not enforce them
         gen_idx = pp.create_gens(
             net,
             [ix.bus[p.bus] for p in regulating],
@@ -151,8 +198,8 @@ def build_net(params: GridParams, schedule: Schedule | None = None, hour: int = 
             name=[p.id for p in regulating],
             max_p_mw=[p.p_max_mw for p in regulating],
             min_p_mw=0.0,
-            max_q_mvar=[0.6 * p.p_max_mw for p in regulating],
-            min_q_mvar=[-0.3 * p.p_max_mw for p in regulating],
+            max_q_mvar=[Q_MAX_PER_MW * p.p_max_mw for p in regulating],
+            min_q_mvar=[Q_MIN_PER_MW * p.p_max_mw for p in regulating],
             in_service=[p.in_service for p in regulating],
         )
         ix.gen.update(zip((p.id for p in regulating), (int(i) for i in gen_idx), strict=True))
@@ -203,14 +250,27 @@ def build_net(params: GridParams, schedule: Schedule | None = None, hour: int = 
         ix.shunt.update(zip((sh.id for sh in shunts), (int(i) for i in shunt_idx), strict=True))
         net.shunt["line"] = [sh.line or "" for sh in shunts]
     for e in params.externals:
-        ix.ext_grid[e.id] = int(pp.create_ext_grid(net, ix.bus[e.bus], vm_pu=e.vm_pu, name=e.id))
+        # the reactive capability is recorded on the slack (a load flow cannot limit a
+        # slack, but an exported case carries it instead of pandapower's default of zero)
+        ix.ext_grid[e.id] = int(
+            pp.create_ext_grid(
+                net,
+                ix.bus[e.bus],
+                vm_pu=e.vm_pu,
+                name=e.id,
+                min_q_mvar=e.q_min_mvar,
+                max_q_mvar=e.q_max_mvar,
+            )
+        )
     built = BuiltNet(net=net, index=ix, params=params)
     if schedule is not None:
         set_hour(built, schedule, hour)
     return built
 
 
-def set_hour(built: BuiltNet, schedule: Schedule, hour: int) -> None:
+def set_hour(
+    built: BuiltNet, schedule: Schedule, hour: int, *, honour_commitment: bool = False
+) -> None:
     """Write the injections of one hour of ``schedule`` into ``built.net`` (in place).
 
     Parameters
@@ -221,15 +281,27 @@ def set_hour(built: BuiltNet, schedule: Schedule, hour: int) -> None:
         The injections.
     hour
         Row of ``schedule``.
+    honour_commitment
+        Take idle plants (dispatched at 0 MW) out of service, so their buses do
+        not regulate voltage (``schedule.plant_committed``).  The hour's reactive
+        capability of the running units is written to the generators' Q limits
+        either way (recorded, enforced only by ``runpp(enforce_q_lims=True)``).
     """
     net, ix = built.net, built.index
+    in_service = {p.id: p.in_service for p in built.params.plants}
     for j, lid in enumerate(schedule.load_ids):
         net.load.at[ix.load[lid], "p_mw"] = float(schedule.load_p_mw[hour, j])
         net.load.at[ix.load[lid], "q_mvar"] = float(schedule.load_q_mvar[hour, j])
     for j, pid in enumerate(schedule.plant_ids):
         value = float(schedule.plant_p_mw[hour, j])
         if pid in ix.gen:
-            net.gen.at[ix.gen[pid], "p_mw"] = value
+            g = ix.gen[pid]
+            net.gen.at[g, "p_mw"] = value
+            net.gen.at[g, "min_q_mvar"] = float(schedule.plant_q_min_mvar[hour, j])
+            net.gen.at[g, "max_q_mvar"] = float(schedule.plant_q_max_mvar[hour, j])
+            if honour_commitment:
+                on = bool(schedule.plant_committed[hour, j]) and in_service[pid]
+                net.gen.at[g, "in_service"] = on
         else:
             net.sgen.at[ix.sgen[pid], "p_mw"] = value
     for j, cid in enumerate(schedule.compensator_ids):

@@ -38,6 +38,8 @@ def _describe(hint: Any) -> str:
         return "true or false"
     if hint is str:
         return "a text"
+    if typing.get_origin(hint) is tuple:
+        return "a list of texts (comma-separated on the command line)"
     args = typing.get_args(hint)
     if args and type(None) in args:
         inner = next(a for a in args if a is not type(None))
@@ -73,6 +75,15 @@ def coerce(value: object, hint: Any, *, where: str, key: str) -> Any:
             return None
         inner = next(a for a in args if a is not type(None))
         return coerce(value, inner, where=where, key=key)
+    if typing.get_origin(hint) is tuple:
+        # tuple[str, ...]: a TOML list, or comma-separated text from --set
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list | tuple):
+            raise InputError(where, key, value, _describe(hint))
+        texts = tuple(str(v).strip() for v in items if str(v).strip())
+        if not texts or not all(isinstance(v, str) for v in items):
+            raise InputError(where, key, value, _describe(hint))
+        return texts
     if isinstance(value, str):
         value = value.strip()
     bad = InputError(where, key, value, _describe(hint))

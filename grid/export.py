@@ -2,7 +2,8 @@
 
 Converters are fixed P/Q loads in the network, so the MATPOWER case carries them
 as bus demands and loses nothing of the HVDC model (pandapower's own ``dcline``
-would be exported as two plain generators).
+would be exported as two plain generators).  The slacks (external equivalents)
+carry their stated reactive capability as Q limits.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from pathlib import Path
 
 from casa1000.grid.atomic import atomic_output
 from casa1000.grid.builder import BuiltNet
+
+QMAX, QMIN = 3, 4
+"""Columns of the MATPOWER ``gen`` matrix (0-based) holding the reactive limits [Mvar]."""
 
 
 class ExportFormat(StrEnum):
@@ -45,6 +49,17 @@ def export_net(built: BuiltNet, path: Path, fmt: ExportFormat) -> Path:
             pp.to_json(built.net, str(tmp))
         else:
             from pandapower.converter.matpower.to_mpc import to_mpc
+            from scipy.io import savemat
 
-            to_mpc(built.net, str(tmp), init="flat")
+            net = built.net
+            mpc = to_mpc(net, None, init="flat")
+            # pandapower writes a slack's Q limits only for an OPF, leaving zeros that
+            # take the slack's voltage control away in tools that enforce Q limits;
+            # carry the equivalents' stated reactive capability instead
+            rows = net._pd2ppc_lookups["ext_grid"]
+            gen = mpc["mpc"]["gen"]
+            for i in net.ext_grid.index[net.ext_grid.in_service]:
+                gen[int(rows[i]), QMAX] = float(net.ext_grid.at[i, "max_q_mvar"])
+                gen[int(rows[i]), QMIN] = float(net.ext_grid.at[i, "min_q_mvar"])
+            savemat(str(tmp), mpc)
     return path

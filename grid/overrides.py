@@ -3,7 +3,8 @@
 Keys name a value the way a planner would: ``hvdc.rating_mw``,
 ``line.DATKA_SUGHD.length_km``, ``plant.TOKTOGUL.in_service``,
 ``hvdc.terminal.KABUL.rating_mw``, ``contract.pakistan_mw``.  A key naming an
-element that does not exist adds it, provided all its required fields are given.
+element that does not exist is refused with the closest id; an element is added
+only explicitly, with every required field: ``add.line.NEW_TIE.from_bus=DATKA``.
 
 A scenario file is TOML whose tables mirror the keys::
 
@@ -17,6 +18,7 @@ A scenario file is TOML whose tables mirror the keys::
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -30,10 +32,11 @@ from casa1000.grid.params import (
     Contract,
     GridParams,
     Hvdc,
+    Roles,
 )
 from casa1000.grid.reference import TABLES
 
-SINGLETONS: dict[str, type] = {"hvdc": Hvdc, "contract": Contract}
+SINGLETONS: dict[str, type] = {"hvdc": Hvdc, "contract": Contract, "roles": Roles}
 KEY_HELP = (
     "a key such as hvdc.rating_mw, contract.pakistan_mw, line.<ID>.length_km, "
     "hvdc.terminal.<ID>.rating_mw (sections: " + ", ".join([*COLLECTIONS, *SINGLETONS]) + ")"
@@ -102,6 +105,17 @@ def read_scenario(path: Path) -> tuple[str | None, dict[str, object]]:
     return variant, _flatten(doc)
 
 
+ADD_PREFIX = "add."
+"""Keys that create an element start with this (``add.line.NEW.from_bus=DATKA``), so a
+typo in an existing element's id is an error, never a new element."""
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    """Return ``" (did you mean X?)"`` for the closest of ``choices``, or nothing."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
 def _split(key: str, value: object, where: str) -> tuple[str, str | None, str | None, str]:
     """Split a key into collection path, element id, sub-collection id and field."""
     parts = key.split(".")
@@ -112,7 +126,7 @@ def _split(key: str, value: object, where: str) -> tuple[str, str | None, str | 
         return head, None, None, parts[1]
     if head == "hvdc" and len(parts) == 4 and parts[1] in HVDC_COLLECTIONS:
         return f"hvdc.{parts[1]}", parts[2], None, parts[3]
-    if head == "contract" and len(parts) == 2:
+    if head in ("contract", "roles") and len(parts) == 2:
         return head, None, None, parts[1]
     raise InputError(where, key, value, KEY_HELP)
 
@@ -128,19 +142,37 @@ def _element_class(path: str) -> type:
 
 
 def _replace_in(
-    elements: tuple[Any, ...], path: str, ident: str, values: dict[str, object], where: str
+    elements: tuple[Any, ...],
+    path: str,
+    ident: str,
+    values: dict[str, object],
+    where: str,
+    *,
+    add: bool = False,
 ) -> tuple[Any, ...]:
     cls = _element_class(path)
     hints = field_types(cls)
+    fields = [h for h in hints if h != "id"]
     for name, value in values.items():
         if name not in hints or name == "id":
             raise InputError(
                 where,
                 f"{path}.{ident}.{name}",
                 value,
-                "one of the fields " + ", ".join(h for h in hints if h != "id"),
+                "one of the fields " + ", ".join(fields) + _suggest(name, fields),
             )
     existing = [e for e in elements if e.id == ident]
+    if existing and add:
+        raise InputError(where, f"{ADD_PREFIX}{path}.{ident}", ident, f"a new {path} id")
+    if not existing and not add:
+        ids = [e.id for e in elements]
+        raise InputError(
+            where,
+            f"{path}.{ident}",
+            ident,
+            f"an existing {path} id{_suggest(ident, ids)}; to add one, write "
+            f"{ADD_PREFIX}{path}.{ident}.<field>=... for every field",
+        )
     if not existing:
         new: Any = build_element(
             cls, {**values, "id": ident}, where=where, prefix=f"{path}.{ident}"
@@ -186,20 +218,30 @@ def apply_overrides(
     1000.0
     """
     grouped: dict[tuple[str, str | None], dict[str, object]] = {}
+    added: set[tuple[str, str | None]] = set()
     for key, value in overrides.items():
-        path, ident, _, name = _split(key, value, where)
+        adding = key.startswith(ADD_PREFIX)
+        path, ident, _, name = _split(key.removeprefix(ADD_PREFIX), value, where)
+        if adding and ident is None:
+            raise InputError(where, key, value, "add.<collection>.<new id>.<field>=value")
         grouped.setdefault((path, ident), {})[name] = value
+        if adding:
+            added.add((path, ident))
     result = params
     origins = list(params.origins)
     for (path, ident), values in grouped.items():
         if path in COLLECTIONS and ident is not None:
             attr = COLLECTIONS[path]
-            elements = _replace_in(getattr(result, attr), path, ident, values, where)
+            elements = _replace_in(
+                getattr(result, attr), path, ident, values, where, add=(path, ident) in added
+            )
             changes_: dict[str, Any] = {attr: elements}
             result = dataclasses.replace(result, **changes_)
         elif path.startswith("hvdc.") and ident is not None:
             attr = HVDC_COLLECTIONS[path.split(".")[1]]
-            elements = _replace_in(getattr(result.hvdc, attr), path, ident, values, where)
+            elements = _replace_in(
+                getattr(result.hvdc, attr), path, ident, values, where, add=(path, ident) in added
+            )
             hvdc_changes: dict[str, Any] = {attr: elements}
             result = dataclasses.replace(
                 result, hvdc=dataclasses.replace(result.hvdc, **hvdc_changes)
@@ -210,8 +252,9 @@ def apply_overrides(
             changes: dict[str, object] = {}
             for name, value in values.items():
                 if name not in hints or name in {"terminals", "segments"}:
-                    allowed = ", ".join(h for h in hints if h not in {"terminals", "segments"})
-                    raise InputError(where, f"{path}.{name}", value, "one of the fields " + allowed)
+                    names = [h for h in hints if h not in {"terminals", "segments"}]
+                    allowed = "one of the fields " + ", ".join(names) + _suggest(name, names)
+                    raise InputError(where, f"{path}.{name}", value, allowed)
                 changes[name] = coerce(value, hints[name], where=where, key=f"{path}.{name}")
             result = dataclasses.replace(
                 result, **{path: dataclasses.replace(getattr(result, path), **changes)}

@@ -43,7 +43,8 @@ class ShuntSwitching(StrEnum):
     FIXED = "fixed"
     """Always in service at ``q_mvar`` (with its line, if line-connected)."""
     AF_OFFTAKE = "af_offtake"
-    """Stepped with the Afghan corridor offtake: ``q_light_mvar`` at none, ``q_mvar`` at full."""
+    """Stepped with the offtake served at its bus (over AC or by a converter):
+    ``q_light_mvar`` at none, ``q_mvar`` at the full contract."""
 
 
 class MonopolarReturn(StrEnum):
@@ -160,7 +161,14 @@ class Plant:
 
 @dataclass(frozen=True, kw_only=True)
 class Load:
-    """A demand point: a ``share`` of its zone's demand, or a fixed ``p_ref_mw`` [MW]."""
+    """A demand point: a ``share`` of its zone's demand, or a fixed ``p_ref_mw`` [MW].
+
+    A load of category ``"import"`` (:data:`IMPORT_CATEGORY`) is where the
+    imports of its supplier ``zone`` enter, at a bus of the external equivalent:
+    it injects what the dispatch imports for that zone (a negative load), so
+    that, say, Kyrgyz winter imports come in from the Kazakh side instead of all
+    from the equivalent's single source.
+    """
 
     id: str
     bus: str
@@ -170,6 +178,10 @@ class Load:
     p_ref_mw: float | None = None
     power_factor: float
     in_service: bool = True
+
+
+IMPORT_CATEGORY = "import"
+"""Load category of an import point (see :class:`Load`)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -193,13 +205,74 @@ class Shunt:
 
 @dataclass(frozen=True, kw_only=True)
 class External:
-    """An external equivalent that holds voltage and balances its synchronous area ([pu], [MW])."""
+    """An external equivalent that holds voltage and balances its synchronous area.
+
+    The equivalent is an ideal source (the slack of its area) at ``bus``; what
+    makes it finite is the impedance of its ties (see :class:`Tie`).
+
+    Parameters
+    ----------
+    id, bus, zone
+        String ID, the bus of its internal source and its zone.
+    area
+        Name of the synchronous area it balances (``"CAPS"``, ``"PK"``).
+    vm_pu
+        Voltage set-point of the internal source [pu].
+    max_import_mw
+        Power the suppliers of its area may import through it [MW].
+    q_min_mvar, q_max_mvar
+        Reactive capability of the equivalent (absorbing < 0 < producing) [Mvar];
+        recorded on the slack and checked in the results, not enforced by the
+        load flow (a slack has no Q limit).
+    """
 
     id: str
     bus: str
     zone: str
+    area: str
     vm_pu: float
     max_import_mw: float
+    q_min_mvar: float = -1e6
+    q_max_mvar: float = 1e6
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tie:
+    """A tie to an external equivalent: the neighbour's Thevenin impedance as a series branch.
+
+    The neighbour's network behind the tie (its lines, transformers and plants)
+    is reduced to the impedance that gives ``sc_mva`` at ``bus`` under IEC 60909
+    (voltage factor ``c_max`` = 1.1):  ``|Z| = c Un**2 / sc_mva`` for all
+    circuits together, split by ``x_r_ratio``.  It carries no charging: the real
+    tie line's charging is compensated by its own reactors, and the network
+    behind it is not a line.  See :mod:`casa1000.grid.equivalents`.
+
+    Parameters
+    ----------
+    id
+        String ID (the circuits of a multi-circuit tie are ``id/1 ... id/n``).
+    bus
+        The boundary bus of the modelled network.
+    to_bus
+        The bus of the external source (an :class:`External`).
+    sc_mva
+        Short-circuit power the neighbour supplies at ``bus`` through the tie [MVA].
+    x_r_ratio
+        Reactance over resistance of the Thevenin impedance [-].
+    circuits
+        Parallel circuits; each carries ``circuits`` times the impedance.
+    max_i_ka
+        Thermal rating of one circuit of the real tie line [kA].
+    """
+
+    id: str
+    bus: str
+    to_bus: str
+    sc_mva: float
+    x_r_ratio: float
+    circuits: int = 1
+    max_i_ka: float
+    in_service: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -212,6 +285,8 @@ class HvdcTerminal:
     rating_mw: float
     filter_banks: int
     filter_bank_mvar: float
+    offtaker: str = ""
+    """Zone of the offtaker an inverter delivers to (``"PK"``); empty for the rectifier."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -275,6 +350,58 @@ class Contract:
     tajikistan_share: float
     kyrgyzstan_share: float
 
+    @property
+    def supplier_share(self) -> dict[str, float]:
+        """Supplier zone -> its share of the contracted export [-]."""
+        return {zone: float(getattr(self, name)) for zone, name in SUPPLIER_SHARE_FIELD.items()}
+
+    @property
+    def offtaker_mw(self) -> dict[str, float]:
+        """Offtaker zone -> its contracted power [MW]."""
+        return {zone: float(getattr(self, name)) for zone, name in OFFTAKER_MW_FIELD.items()}
+
+
+SUPPLIER_SHARE_FIELD: dict[str, str] = {"KG": "kyrgyzstan_share", "TJ": "tajikistan_share"}
+"""Supplier zone -> the :class:`Contract` field of its share.
+
+Zone codes are the vocabulary shared with the profiles (``supplier`` and
+``offtaker`` coordinates); this table is the one place that pairs them with the
+contract's named fields.
+"""
+OFFTAKER_MW_FIELD: dict[str, str] = {"PK": "pakistan_mw", "AF": "afghanistan_mw"}
+"""Offtaker zone -> the :class:`Contract` field of its contracted power."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Roles:
+    """Which elements play which part in the CASA-1000 trade (read from ``seeds/roles.toml``).
+
+    Study and grid code ask these instead of naming element IDs, so a variant
+    whose elements are named differently works unchanged.
+
+    Parameters
+    ----------
+    supplier_ties
+        Lines that join the supplier zones directly (Datka-Sughd): the path of
+        the Kyrgyz share of the export.
+    supplier_external
+        The external equivalent of the suppliers' synchronous area (the rest of
+        CAPS); deficits of the supplier zones are imported through it.
+    """
+
+    supplier_ties: tuple[str, ...]
+    supplier_external: str
+
+    @property
+    def suppliers(self) -> tuple[str, ...]:
+        """Zones that export (Kyrgyzstan, Tajikistan)."""
+        return tuple(SUPPLIER_SHARE_FIELD)
+
+    @property
+    def offtakers(self) -> tuple[str, ...]:
+        """Zones that import over CASA-1000 (Pakistan, Afghanistan)."""
+        return tuple(OFFTAKER_MW_FIELD)
+
 
 @dataclass(frozen=True, kw_only=True)
 class GridParams:
@@ -290,8 +417,10 @@ class GridParams:
     loads: tuple[Load, ...]
     shunts: tuple[Shunt, ...]
     externals: tuple[External, ...]
+    ties: tuple[Tie, ...]
     hvdc: Hvdc
     contract: Contract
+    roles: Roles
     citations: tuple[Citation, ...] = field(default=(), compare=False)
     origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     """(dotted key, where it was last set) pairs, used to name the culprit of an error."""
@@ -309,6 +438,24 @@ class GridParams:
         """Return the bus with string ID ``bus_id``."""
         return next(b for b in self.buses if b.id == bus_id)
 
+    def external(self, external_id: str) -> External:
+        """Return the external equivalent with string ID ``external_id``."""
+        return next(e for e in self.externals if e.id == external_id)
+
+    @property
+    def supplier_external(self) -> External | None:
+        """The equivalent of the suppliers' area (``roles.supplier_external``), if present."""
+        return next((e for e in self.externals if e.id == self.roles.supplier_external), None)
+
+    def offtaker_terminal(self, offtaker: str) -> HvdcTerminal | None:
+        """Return the inverter delivering to zone ``offtaker`` (None: it is served over AC)."""
+        return next((t for t in self.hvdc.inverters if t.offtaker == offtaker), None)
+
+    @property
+    def ac_offtakers(self) -> tuple[str, ...]:
+        """Offtakers with no inverter of their own: their share is a load fed over AC."""
+        return tuple(o for o in self.roles.offtakers if self.offtaker_terminal(o) is None)
+
 
 COLLECTIONS: dict[str, str] = {
     "zone": "zones",
@@ -320,6 +467,7 @@ COLLECTIONS: dict[str, str] = {
     "load": "loads",
     "shunt": "shunts",
     "external": "externals",
+    "tie": "ties",
 }
 """Dotted-key prefix -> GridParams field of each element collection."""
 

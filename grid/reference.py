@@ -30,7 +30,9 @@ from casa1000.grid.params import (
     LineType,
     Load,
     Plant,
+    Roles,
     Shunt,
+    Tie,
     Trafo,
     Variant,
     Zone,
@@ -52,6 +54,7 @@ TABLES: dict[str, tuple[str, type]] = {
     "load": ("loads.csv", Load),
     "shunt": ("shunts.csv", Shunt),
     "external": ("externals.csv", External),
+    "tie": ("ties.csv", Tie),
 }
 """Dotted-key prefix -> (seed file, element class)."""
 
@@ -198,6 +201,9 @@ def load_reference(variant: Variant | str = Variant.AS_BUILT) -> GridParams:
     contract = build_element(Contract, contract_values, where=where, prefix="contract")
     citations += link_cites + contract_cites
     origins += [("hvdc", where), ("contract", where)]
+    roles, role_cites = _read_roles()
+    citations += role_cites
+    origins.append(("roles", "seeds/roles.toml"))
     return GridParams(
         variant=variant,
         zones=tuple(tables["zone"]),
@@ -209,11 +215,23 @@ def load_reference(variant: Variant | str = Variant.AS_BUILT) -> GridParams:
         loads=tuple(tables["load"]),
         shunts=tuple(tables["shunt"]),
         externals=tuple(tables["external"]),
+        ties=tuple(tables["tie"]),
         hvdc=hvdc,
         contract=contract,
+        roles=roles,
         citations=tuple(citations),
         origins=tuple(origins),
     )
+
+
+def _read_roles() -> tuple[Roles, list[Citation]]:
+    where = "seeds/roles.toml"
+    try:
+        doc = tomllib.loads(seed_text("roles.toml"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(where, "toml", str(exc), "valid TOML") from None
+    values, cites = _toml_values(doc.get("roles", {}), "roles", where)
+    return build_element(Roles, values, where=where, prefix="roles"), cites
 
 
 def _build_hvdc(

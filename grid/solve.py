@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from casa1000.grid.areas import synchronous_areas
-from casa1000.grid.builder import BuiltNet, build_net
+from casa1000.grid.builder import CONVERTER_PREFIX, BuiltNet, branch_ends, build_net
 from casa1000.grid.params import GridParams
 from casa1000.grid.schedule import Schedule, make_schedule, split_export
 
@@ -138,6 +138,7 @@ def extract_results(
                 "in_band": bool(lo <= vm <= hi) if converged else False,
             }
         )
+    ends = branch_ends(params)
     branch_rows = []
     for kind, mapping, parents, table, cols in (
         (
@@ -155,16 +156,13 @@ def extract_results(
             ("p_hv_mw", "q_hv_mvar", "p_lv_mw", "q_lv_mvar"),
         ),
     ):
-        elements = {e.id: e for e in (params.lines if kind == "line" else params.trafos)}
         for cid, i in mapping.items():
-            parent = elements[parents[cid]]
-            f_bus = getattr(parent, "from_bus", getattr(parent, "hv_bus", ""))
-            t_bus = getattr(parent, "to_bus", getattr(parent, "lv_bus", ""))
+            f_bus, t_bus = ends[parents[cid]]
             branch_rows.append(
                 {
                     "id": cid,
                     "kind": kind,
-                    "parent": parent.id,
+                    "parent": parents[cid],
                     "from_bus": f_bus,
                     "to_bus": t_bus,
                     "area": areas[f_bus],
@@ -226,7 +224,8 @@ def extract_results(
     return BaseCaseResult(
         variant=params.variant.value,
         export_mw={
-            o: float(v) for o, v in zip(("PK", "AF"), schedule.export_mw[hour], strict=True)
+            o: float(v)
+            for o, v in zip(params.roles.offtakers, schedule.export_mw[hour], strict=True)
         },
         converged=converged,
         reason=reason,
@@ -273,7 +272,7 @@ def area_balance(built: BuiltNet, *, converged: bool) -> pd.DataFrame:
         def in_area(table: pd.DataFrame, bus_col: str = "bus", area: str = area) -> pd.Series:
             return table[bus_col].map(bus_area).eq(area)
 
-        conv = net.load.name.str.startswith("HVDC:")
+        conv = net.load.name.str.startswith(CONVERTER_PREFIX)
         gen = net.res_gen.p_mw[in_area(net.gen)].sum() + net.res_sgen.p_mw[in_area(net.sgen)].sum()
         ext = net.res_ext_grid.p_mw[in_area(net.ext_grid)].sum()
         load = net.res_load.p_mw[in_area(net.load) & ~conv].sum()
@@ -312,8 +311,8 @@ def solve_base_case(
         Total export at the sending end, split pro rata between Pakistan and
         Afghanistan as contracted [MW].
     demand_mw
-        Zone demand for KG and TJ [MW]; the reference-hour demand of ``zones.csv``
-        by default.
+        Demand of each supplier zone [MW]; the reference-hour demand of
+        ``zones.csv`` by default.
 
     Returns
     -------
@@ -341,8 +340,8 @@ def reference_schedule(
     export_mw
         Total export at the sending end, split pro rata to the contracts [MW].
     demand_mw
-        Zone demand for KG and TJ [MW]; the reference-hour demand of ``zones.csv``
-        by default.
+        Demand of each supplier zone [MW]; the reference-hour demand of
+        ``zones.csv`` by default.
 
     Returns
     -------
@@ -350,9 +349,9 @@ def reference_schedule(
         One hour of injections.
     """
     zones = {z.id: z.ref_demand_mw for z in params.zones}
-    demand = dict(demand_mw) if demand_mw else {"KG": zones["KG"], "TJ": zones["TJ"]}
+    demand = dict(demand_mw) if demand_mw else {z: zones[z] for z in params.roles.suppliers}
     return make_schedule(
         params,
-        demand_mw={"KG": [demand["KG"]], "TJ": [demand["TJ"]]},
+        demand_mw={z: [demand[z]] for z in params.roles.suppliers},
         export_mw=split_export(params.contract, [export_mw]),
     )

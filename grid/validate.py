@@ -13,57 +13,83 @@ from typing import Any
 
 from casa1000.errors import InputError
 from casa1000.grid.areas import synchronous_areas
-from casa1000.grid.params import COLLECTIONS, GridParams, Technology
+from casa1000.grid.params import (
+    COLLECTIONS,
+    OFFTAKER_MW_FIELD,
+    SUPPLIER_SHARE_FIELD,
+    GridParams,
+    Technology,
+)
 
 Check = tuple[str, Callable[[Any], bool], str]
 """(field, predicate on its value, what is allowed)."""
 
+MAX_MW = 100_000.0
+"""Largest power a zone, load or equivalent may carry: three times Pakistan's record
+demand, so a slip of units or zeros is refused while every real system passes [MW]."""
+MAX_HVDC_MW = 12_000.0
+"""Largest HVDC rating: the largest links built (Changji-Guquan, 12 GW) [MW]."""
+
 RANGES: dict[str, list[Check]] = {
-    "zone": [("ref_demand_mw", lambda v: v >= 0, "a demand >= 0 MW")],
+    "zone": [("ref_demand_mw", lambda v: 0 <= v <= MAX_MW, f"a demand in 0..{MAX_MW:g} MW")],
     "bus": [
-        ("vn_kv", lambda v: v > 0, "a voltage > 0 kV"),
+        ("vn_kv", lambda v: 0 < v <= 1200, "a voltage in (0, 1200] kV"),
         ("lat", lambda v: -90 <= v <= 90, "a latitude in -90..90"),
         ("lon", lambda v: -180 <= v <= 180, "a longitude in -180..180"),
     ],
     "line_type": [
-        ("r_ohm_per_km", lambda v: v >= 0, "a resistance >= 0 ohm/km"),
-        ("x_ohm_per_km", lambda v: v > 0, "a reactance > 0 ohm/km"),
-        ("c_nf_per_km", lambda v: v >= 0, "a capacitance >= 0 nF/km"),
-        ("max_i_ka", lambda v: v > 0, "a current rating > 0 kA"),
+        ("r_ohm_per_km", lambda v: 0 <= v <= 5, "a resistance in 0..5 ohm/km"),
+        ("x_ohm_per_km", lambda v: 0 < v <= 5, "a reactance in (0, 5] ohm/km"),
+        ("c_nf_per_km", lambda v: 0 <= v <= 1000, "a capacitance in 0..1000 nF/km"),
+        ("max_i_ka", lambda v: 0 < v <= 20, "a current rating in (0, 20] kA"),
     ],
     "line": [
-        ("length_km", lambda v: v > 0, "a length > 0 km"),
+        ("length_km", lambda v: 0 < v <= 3000, "a length in (0, 3000] km"),
         ("circuits", lambda v: 1 <= v <= 8, "1 to 8 circuits"),
     ],
     "trafo": [
-        ("sn_mva", lambda v: v > 0, "a rating > 0 MVA"),
+        ("sn_mva", lambda v: 0 < v <= 5000, "a rating in (0, 5000] MVA"),
         ("vk_percent", lambda v: 0 < v < 50, "a short-circuit voltage in 0..50 %"),
         ("vkr_percent", lambda v: 0 <= v < 10, "a resistive part in 0..10 %"),
         ("units", lambda v: 1 <= v <= 8, "1 to 8 units"),
     ],
     "plant": [
-        ("units", lambda v: v >= 1, "at least 1 unit"),
-        ("unit_mw", lambda v: v > 0, "a unit size > 0 MW"),
-        ("p_max_mw", lambda v: v >= 0, "a capacity >= 0 MW"),
+        ("units", lambda v: 1 <= v <= 100, "1 to 100 units"),
+        ("unit_mw", lambda v: 0 < v <= 2000, "a unit size in (0, 2000] MW"),
+        ("p_max_mw", lambda v: 0 <= v <= 30000, "a capacity in 0..30000 MW"),
         ("vm_pu", lambda v: v is None or 0.9 <= v <= 1.1, "a set-point in 0.9..1.1 pu or empty"),
     ],
     "load": [
         ("share", lambda v: v is None or 0 <= v <= 1, "a share in 0..1 or empty"),
-        ("p_ref_mw", lambda v: v is None or v >= 0, "a demand >= 0 MW or empty"),
+        (
+            "p_ref_mw",
+            lambda v: v is None or 0 <= v <= MAX_MW,
+            f"a demand in 0..{MAX_MW:g} MW or empty",
+        ),
         ("power_factor", lambda v: 0 < v <= 1, "a power factor in (0, 1]"),
     ],
-    "shunt": [],
+    "shunt": [
+        ("q_mvar", lambda v: abs(v) <= 5000, "a reactive power in -5000..5000 Mvar"),
+    ],
     "external": [
         ("vm_pu", lambda v: 0.9 <= v <= 1.1, "a set-point in 0.9..1.1 pu"),
-        ("max_import_mw", lambda v: v >= 0, "an import capability >= 0 MW"),
+        ("max_import_mw", lambda v: 0 <= v <= MAX_MW, f"an import capability in 0..{MAX_MW:g} MW"),
+        ("q_min_mvar", lambda v: v <= 0, "a reactive capability <= 0 Mvar (absorbing)"),
+        ("q_max_mvar", lambda v: v >= 0, "a reactive capability >= 0 Mvar (producing)"),
+    ],
+    "tie": [
+        ("sc_mva", lambda v: 0 < v <= 200_000, "a short-circuit power in (0, 200000] MVA"),
+        ("x_r_ratio", lambda v: 0 < v <= 100, "an X/R ratio in (0, 100]"),
+        ("circuits", lambda v: 1 <= v <= 8, "1 to 8 circuits"),
+        ("max_i_ka", lambda v: v > 0, "a current rating > 0 kA"),
     ],
 }
 
 HVDC_RANGES: list[Check] = [
-    ("pole_voltage_kv", lambda v: v > 0, "a voltage > 0 kV"),
+    ("pole_voltage_kv", lambda v: 0 < v <= 1100, "a voltage in (0, 1100] kV"),
     ("poles", lambda v: v in (1, 2), "1 or 2 poles"),
-    ("rating_mw", lambda v: v > 0, "a rating > 0 MW"),
-    ("dc_r_ohm_per_km", lambda v: v >= 0, "a resistance >= 0 ohm/km"),
+    ("rating_mw", lambda v: 0 < v <= MAX_HVDC_MW, f"a rating in (0, {MAX_HVDC_MW:g}] MW"),
+    ("dc_r_ohm_per_km", lambda v: 0 <= v <= 1, "a resistance in 0..1 ohm/km"),
     ("converter_no_load_loss_fraction", lambda v: 0 <= v < 0.05, "a fraction in 0..0.05"),
     ("converter_load_loss_fraction", lambda v: 0 <= v < 0.05, "a fraction in 0..0.05"),
     ("firing_angle_deg", lambda v: 5 <= v <= 45, "an angle in 5..45 deg"),
@@ -87,17 +113,58 @@ def _ranges(params: GridParams) -> Iterable[InputError]:
             yield InputError(params.origin_of(f"hvdc.{name}"), f"hvdc.{name}", value, allowed)
     for t in params.hvdc.terminals:
         for name, ok, allowed in (
-            ("rating_mw", lambda v: v > 0, "a rating > 0 MW"),
-            ("filter_banks", lambda v: v >= 0, "a number of banks >= 0"),
-            ("filter_bank_mvar", lambda v: v >= 0, "a bank size >= 0 Mvar"),
+            ("rating_mw", lambda v: 0 < v <= MAX_HVDC_MW, f"a rating in (0, {MAX_HVDC_MW:g}] MW"),
+            ("filter_banks", lambda v: 0 <= v <= 20, "0 to 20 banks"),
+            ("filter_bank_mvar", lambda v: 0 <= v <= 1000, "a bank size in 0..1000 Mvar"),
         ):
             key = f"hvdc.terminal.{t.id}.{name}"
             if not ok(getattr(t, name)):
                 yield InputError(params.origin_of(key), key, getattr(t, name), allowed)
     for s in params.hvdc.segments:
         key = f"hvdc.segment.{s.id}.length_km"
-        if s.length_km <= 0:
-            yield InputError(params.origin_of(key), key, s.length_km, "a length > 0 km")
+        if not 0 < s.length_km <= 5000:
+            yield InputError(params.origin_of(key), key, s.length_km, "a length in (0, 5000] km")
+    yield from _contract(params)
+
+
+def _contract(params: GridParams) -> Iterable[InputError]:
+    """Check the contract: powers in range, shares that add up, a season of real dates."""
+    c = params.contract
+    for name in (*OFFTAKER_MW_FIELD.values(),):
+        value = getattr(c, name)
+        if not 0 <= value <= MAX_HVDC_MW:
+            key = f"contract.{name}"
+            allowed = f"a contracted power in 0..{MAX_HVDC_MW:g} MW"
+            yield InputError(params.origin_of(key), key, value, allowed)
+    shares = {name: getattr(c, name) for name in SUPPLIER_SHARE_FIELD.values()}
+    for name, value in shares.items():
+        if not 0 <= value <= 1:
+            key = f"contract.{name}"
+            yield InputError(params.origin_of(key), key, value, "a share in 0..1")
+    if all(0 <= v <= 1 for v in shares.values()) and abs(sum(shares.values()) - 1) > 1e-6:
+        # name the share the user changed, not the one the seeds set
+        changed = [n for n in shares if not params.origin_of(f"contract.{n}").startswith("seeds/")]
+        name = (changed or list(shares))[-1]
+        key = f"contract.{name}"
+        terms = " + ".join(f"{n} {v:g}" for n, v in shares.items())
+        allowed = f"shares of the suppliers that add up to 1 ({terms} = {sum(shares.values()):g})"
+        yield InputError(params.origin_of(key), key, shares[name], allowed)
+    for name in ("season_start", "season_end"):
+        value = getattr(c, name)
+        if not _month_day(value):
+            key = f"contract.{name}"
+            yield InputError(params.origin_of(key), key, value, "a date MM-DD such as 05-01")
+
+
+def _month_day(text: str) -> bool:
+    """Whether ``text`` is a real day of the year written MM-DD (29 February allowed)."""
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(f"2028-{text}")
+    except ValueError:
+        return False
+    return len(text) == 5
 
 
 def _references(params: GridParams) -> Iterable[InputError]:
@@ -108,7 +175,7 @@ def _references(params: GridParams) -> Iterable[InputError]:
                 key = f"{prefix}.{ident}"
                 yield InputError(params.origin_of(key), key, ident, "a unique id")
     buses = {b.id for b in params.buses}
-    zones = {z.id for z in params.zones} | {"EXT"}
+    zones = {z.id for z in params.zones}
     allowed_buses = "an existing bus id (see `casa1000 grid show`)"
     refs: list[tuple[str, str, str]] = []  # (prefix, field, collection it must name)
     refs += [
@@ -119,6 +186,7 @@ def _references(params: GridParams) -> Iterable[InputError]:
     refs += [("trafo", "hv_bus", "bus"), ("trafo", "lv_bus", "bus")]
     refs += [("plant", "bus", "bus"), ("load", "bus", "bus"), ("shunt", "bus", "bus")]
     refs += [("external", "bus", "bus"), ("bus", "zone", "zone"), ("plant", "zone", "zone")]
+    refs += [("tie", "bus", "bus"), ("tie", "to_bus", "bus")]
     refs += [("load", "zone", "zone")]
     known = {
         "bus": buses,
@@ -141,6 +209,23 @@ def _references(params: GridParams) -> Iterable[InputError]:
         if t.bus not in buses:
             key = f"hvdc.terminal.{t.id}.bus"
             yield InputError(params.origin_of(key), key, t.bus, allowed_buses)
+    offtakers = set(params.roles.offtakers)
+    for t in params.hvdc.inverters:
+        if t.offtaker not in offtakers:
+            key = f"hvdc.terminal.{t.id}.offtaker"
+            yield InputError(params.origin_of(key), key, t.offtaker, f"one of {sorted(offtakers)}")
+    for ln in params.roles.supplier_ties:
+        if ln not in lines:
+            key = "roles.supplier_ties"
+            yield InputError(params.origin_of(key), key, ln, "an existing line id")
+    if params.roles.supplier_external not in {e.id for e in params.externals}:
+        key = "roles.supplier_external"
+        yield InputError(
+            params.origin_of(key),
+            key,
+            params.roles.supplier_external,
+            f"one of {sorted(e.id for e in params.externals)}",
+        )
     terminals = {t.id for t in params.hvdc.terminals}
     for s in params.hvdc.segments:
         for name in ("from_terminal", "to_terminal"):
@@ -162,6 +247,16 @@ def _electrical(params: GridParams) -> Iterable[InputError]:
                 allowed = f"a {b.vn_kv:g} kV line type to match bus {b.id}"
                 yield InputError(params.origin_of(key), key, ln.line_type, allowed)
                 break
+    external_buses = {e.bus for e in params.externals}
+    for tie in params.ties:
+        a, b = by_id.get(tie.bus), by_id.get(tie.to_bus)
+        if a and b and abs(a.vn_kv - b.vn_kv) > 1e-6:
+            key = f"tie.{tie.id}.to_bus"
+            yield InputError(params.origin_of(key), key, tie.to_bus, f"a {a.vn_kv:g} kV bus")
+        if tie.to_bus not in external_buses:
+            key = f"tie.{tie.id}.to_bus"
+            allowed = "the bus of an external equivalent: " + ", ".join(sorted(external_buses))
+            yield InputError(params.origin_of(key), key, tie.to_bus, allowed)
     for tr in params.trafos:
         hv, lv = by_id.get(tr.hv_bus), by_id.get(tr.lv_bus)
         if hv and lv and hv.vn_kv <= lv.vn_kv:

@@ -45,7 +45,7 @@ def build_profiles(
     Parameters
     ----------
     year
-        Calendar year, 1970 to 2100; it sets the calendar (8,760 or 8,784 hours).
+        Calendar year, 2020 to 2060; it sets the calendar (8,760 or 8,784 hours).
     hydrology
         Water year: ``"dry"``, ``"normal"`` or ``"wet"``.
     hydro_scale

@@ -100,7 +100,7 @@ class ProfileConfig:
     Parameters
     ----------
     year
-        Calendar year, 1970 to 2100; it fixes the calendar only (leap days,
+        Calendar year, 2020 to 2060; it fixes the calendar only (leap days,
         weekdays), not the energy level.
     hydrology
         Water year; scales every hydro plant's energy by the seeded factor.

@@ -58,12 +58,19 @@ SUPPLIERS: Final[tuple[str, ...]] = ("KG", "TJ")
 UNITS: Final = "MW"
 
 
+MAX_ZONE_DEMAND_MW: Final = 100_000.0
+"""Largest hourly demand a zone may have: three times Pakistan's 30 GW record, so a
+typo (an extra zero, kW for MW) is caught while every growth scenario passes."""
+MAX_CONTRACT_MW: Final = 10_000.0
+"""Largest contracted export per offtaker: several times any HVDC link of the region."""
+
 INPUT_VARIABLES: Final[dict[str, VariableSpec]] = {
     "demand_mw": VariableSpec(
         dims=("time", "zone"),
         long_name="hourly demand: KG and TJ domestic (TJ with TALCO), AF CASA offtake, "
         "PK system demand (indicator only)",
         units=UNITS,
+        valid_max=MAX_ZONE_DEMAND_MW,
     ),
     "available_mw": VariableSpec(
         dims=("time", "plant"), long_name="hourly available generation per plant", units=UNITS
@@ -72,6 +79,7 @@ INPUT_VARIABLES: Final[dict[str, VariableSpec]] = {
         dims=("time", "offtaker"),
         long_name="CASA-1000 contracted export schedule per offtaker",
         units=UNITS,
+        valid_max=MAX_CONTRACT_MW,
     ),
 }
 DERIVED_VARIABLES: Final[dict[str, VariableSpec]] = {
@@ -271,7 +279,7 @@ def validate_profiles(
             raise InputError(where, f"{name} dims", var.dims, str(spec.dims))
         if var.attrs.get("units") != spec.units:
             raise InputError(where, f"{name} units", var.attrs.get("units"), f"{spec.units!r}")
-        _check_values(var, name, where, np.inf)
+        _check_values(var, name, where, spec.valid_max or np.inf)
     for name, spec in OPTIONAL_VARIABLES.items():
         if name not in ds.data_vars:
             continue
@@ -280,7 +288,7 @@ def validate_profiles(
             raise InputError(where, f"{name} dims", var.dims, str(spec.dims))
         if var.attrs.get("units") != spec.units:
             raise InputError(where, f"{name} units", var.attrs.get("units"), f"{spec.units!r}")
-        _check_values(var, name, where, np.inf)
+        _check_values(var, name, where, spec.valid_max or np.inf)
     p_max = np.array([plant.p_max_mw for plant in plants])
     _check_values(ds["available_mw"], "available_mw", where, p_max)
 
@@ -347,6 +355,8 @@ def _check_values(var: xr.DataArray, name: str, where: str, upper: float | np.nd
     label = ",".join(lab for dim, lab in zip(var.dims, labels, strict=True) if dim != "time")
     column = f"{name}:{label}" if label else name
     allowed = "a finite number >= 0 [MW]"
+    if not np.ndim(upper) and np.isfinite(upper):
+        allowed = f"a finite number from 0 to {float(upper):g} [MW]"
     if np.ndim(upper) and values[index] > 0:
         cap = float(np.asarray(upper)[index[-1]])
         allowed = f"a finite number from 0 to the plant capacity {cap:g} [MW]"

@@ -63,7 +63,14 @@ from casa1000.profiles.dataset import (
 )
 from casa1000.profiles.exports import derive_exports
 from casa1000.profiles.seed_tables import ProfileSeeds, load_profile_seeds
-from casa1000.profiles.timeline import FIRST_YEAR, LAST_YEAR, TIMEZONE, hourly_index
+from casa1000.profiles.timeline import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    TIMEZONE,
+    from_cf_time,
+    hourly_index,
+    to_cf_time,
+)
 
 CSV_SUFFIX: Final = "+05:00"
 EXPORT_RELEASE: Final = "export_release_mw"
@@ -95,7 +102,7 @@ def write_profiles_netcdf(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
     target = Path(path)
     encoding = {name: {"zlib": True, "complevel": 4} for name in ds.data_vars}
     with atomic_output(target) as temporary:
-        ds.to_netcdf(temporary, engine="netcdf4", encoding=encoding)
+        to_cf_time(ds).to_netcdf(temporary, engine="netcdf4", encoding=encoding)
     return target
 
 
@@ -122,7 +129,7 @@ def read_profiles_netcdf(path: str | os.PathLike[str]) -> xr.Dataset:
         raise InputError(str(source), "file", str(source), "an existing NetCDF file")
     try:
         with xr.open_dataset(source, engine="netcdf4") as stored:
-            ds = stored.load()
+            ds = from_cf_time(stored.load())
     except (OSError, ValueError) as error:
         raise InputError(
             str(source), "file", type(error).__name__, "a NetCDF profile file"

@@ -83,6 +83,9 @@ class VariableSpec:
         Name of the coordinate an integer variable indexes (``-1``: none).
     optional
         The variable may be absent (a study adds it only when its inputs have it).
+    valid_max
+        Largest physically meaningful value (CF ``valid_max``); readers of user
+        files refuse larger ones.
     """
 
     dims: tuple[str, ...]
@@ -92,6 +95,7 @@ class VariableSpec:
     flags: type[IntEnum] | None = None
     lookup: str | None = None
     optional: bool = False
+    valid_max: float | None = None
 
     def __post_init__(self) -> None:
         if self.dtype not in _KINDS:
@@ -110,6 +114,8 @@ class VariableSpec:
             out["flag_meanings"] = "false true"
         if self.lookup is not None:
             out["lookup"] = self.lookup
+        if self.valid_max is not None:
+            out["valid_max"] = self.valid_max
         return out
 
     def cast(self, values: npt.ArrayLike) -> npt.NDArray[np.generic]:

@@ -14,6 +14,7 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 from numpy.typing import NDArray
 
 from casa1000.errors import InputError
@@ -28,8 +29,11 @@ ZONE_UTC_OFFSET_H: Final[dict[str, int]] = {"KG": 6, "TJ": 5, "AF": 5, "PK": 5}
 """Offset of each zone's civil clock from UTC [h]; Afghanistan (UTC+04:30) only
 takes the flat CASA offtake, so its half hour does not matter."""
 
-FIRST_YEAR: Final = 1970
-LAST_YEAR: Final = 2100
+FIRST_YEAR: Final = 2020
+"""First study year: the seeds describe the systems of the mid-2020s (CASA-1000 was
+energised in 2025); earlier years would be a different power system, not a calendar."""
+LAST_YEAR: Final = 2060
+"""Last study year: beyond it the demand growth factor no longer stands for a plan."""
 
 SEASON_OF_MONTH: Final[tuple[str, ...]] = (
     "winter", "winter", "shoulder", "shoulder", "summer", "summer",
@@ -47,7 +51,7 @@ def hourly_index(year: int) -> pd.DatetimeIndex:
     Parameters
     ----------
     year
-        Calendar year of the study, 1970 to 2100.
+        Calendar year of the study, 2020 to 2060.
 
     Returns
     -------
@@ -58,7 +62,7 @@ def hourly_index(year: int) -> pd.DatetimeIndex:
     Raises
     ------
     InputError
-        If the year is outside 1970 to 2100.
+        If the year is outside 2020 to 2060.
 
     Examples
     --------
@@ -138,3 +142,48 @@ def hours_per_month(time: pd.DatetimeIndex) -> NDArray[np.float64]:
         Twelve hour counts [h], January first.
     """
     return np.bincount(month_index(time), minlength=12).astype(np.float64)
+
+
+def to_cf_time(ds: xr.Dataset) -> xr.Dataset:
+    """Prepare ``ds`` for a NetCDF file: times as UTC, the local offset in their units.
+
+    In memory the study clock is naive local time (UTC+05:00); in the file the
+    values are hours since 1 January 00:00 local with the units
+    ``hours since YYYY-01-01 00:00:00+05:00``, which CF readers turn into the
+    right instants.  :func:`from_cf_time` undoes it after reading.
+
+    Parameters
+    ----------
+    ds
+        A dataset with a naive ``time`` coordinate on the dataset clock.
+
+    Returns
+    -------
+    xarray.Dataset
+        A copy whose ``time`` is shifted to UTC, with the encoding set.
+    """
+    if "time" not in ds.coords or not np.issubdtype(ds["time"].dtype, np.datetime64):
+        return ds
+    out = ds.copy()
+    offset = np.timedelta64(DATASET_UTC_OFFSET_H, "h")
+    out = out.assign_coords(time=("time", ds["time"].values - offset, dict(ds["time"].attrs)))
+    year = pd.Timestamp(ds["time"].values[0]).year if ds.sizes["time"] else FIRST_YEAR
+    out["time"].encoding = {
+        "units": f"hours since {year:04d}-01-01 00:00:00{TIMEZONE[3:]}",
+        "calendar": "proleptic_gregorian",
+        "dtype": "int32",
+    }
+    return out
+
+
+def from_cf_time(ds: xr.Dataset) -> xr.Dataset:
+    """Undo :func:`to_cf_time` on a dataset read from a file (times local again).
+
+    Files whose time units carry no ``+05:00`` offset are returned unchanged.
+    """
+    if "time" not in ds.coords or not np.issubdtype(ds["time"].dtype, np.datetime64):
+        return ds
+    if not str(ds["time"].encoding.get("units", "")).endswith(TIMEZONE[3:]):
+        return ds
+    offset = np.timedelta64(DATASET_UTC_OFFSET_H, "h")
+    return ds.assign_coords(time=("time", ds["time"].values + offset, dict(ds["time"].attrs)))

@@ -14,12 +14,14 @@ from typing import Any
 
 from casa1000.errors import InputError
 from casa1000.studies import contingency, seasonal, transfer_capability
+from casa1000.studies.indicators import study as indicators
 from casa1000.studies.spine.runner import execute
 from casa1000.studies.spine.scenario import Scenario, StudyInputs
 from casa1000.studies.spine.study import Progress, StudyResult, StudySpec
 
 STUDIES: dict[str, StudySpec[Any]] = {
-    spec.name: spec for spec in (seasonal.SPEC, contingency.SPEC, transfer_capability.SPEC)
+    spec.name: spec
+    for spec in (seasonal.SPEC, contingency.SPEC, transfer_capability.SPEC, indicators.SPEC)
 }
 """Study name -> its declaration, in the order a full run takes them."""
 

@@ -18,6 +18,7 @@ With ``curtail=False`` such hours are reported as they are.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -27,8 +28,9 @@ import xarray as xr
 
 from casa1000.grid.areas import synchronous_areas
 from casa1000.grid.builder import BuiltNet, build_net
+from casa1000.grid.equivalents import slack_q_mvar
 from casa1000.grid.params import GridParams
-from casa1000.grid.schedule import OFFTAKERS, Schedule
+from casa1000.grid.schedule import Schedule, delivered_by_offtaker
 from casa1000.profiles.dataset import ENERGY_VARIABLES
 from casa1000.profiles.schema import DatasetSchema, VariableSpec
 from casa1000.studies import seasonal_tables
@@ -41,7 +43,11 @@ from casa1000.studies.engine.batch_ac import (
 from casa1000.studies.spine.hours import select_hours
 from casa1000.studies.spine.runner import execute
 from casa1000.studies.spine.scenario import Scenario, StudyInputs
-from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
+from casa1000.studies.spine.schedule_inputs import (
+    ScheduleInputs,
+    cover_losses_batch,
+    inputs_from_profiles,
+)
 from casa1000.studies.spine.study import Progress, StudySpec
 
 FloatArray = npt.NDArray[np.float64]
@@ -106,7 +112,7 @@ PASSED_THROUGH = {
 SCHEMA = DatasetSchema(
     name="seasonal",
     title="casa1000 seasonal transfer study",
-    version=2,
+    version=3,
     coords={
         "time": VariableSpec(dims=T, dtype="datetime64[ns]", long_name="hour (local UTC+05:00)"),
         "bus": VariableSpec(dims=("bus",), dtype="str", long_name="bus id"),
@@ -183,6 +189,10 @@ SCHEMA = DatasetSchema(
         "plant_p_mw": _f(TP, "MW", "dispatched plant output"),
         "unserved_mw": _f(TZ, "MW", "demand shed beyond import capability"),
         "import_mw": _f(TZ, "MW", "deficit imported over the CAPS equivalent"),
+        "supplier_export_mw": _f(TZ, "MW", "export each supplier generates (sending end)"),
+        "supplier_shortfall_mw": _f(TZ, "MW", "contract share a supplier did not export"),
+        "loss_cover_mw": _f(TZ, "MW", "network losses each supplier's plants cover"),
+        "external_q_mvar": _f(TA, "Mvar", "reactive power of each area's equivalent"),
         "converged": VariableSpec(dims=T, dtype="bool", long_name="load flow converged"),
         "converged_at_schedule": VariableSpec(
             dims=T, dtype="bool", long_name="load flow converged before any curtailment"
@@ -227,6 +237,7 @@ def _curtail(
     batch: BatchAC,
     built: BuiltNet,
     profiles: xr.Dataset,
+    inputs: ScheduleInputs,
     first: BatchResult,
     config: SeasonalConfig,
 ) -> tuple[FloatArray, npt.NDArray[np.int8]]:
@@ -249,9 +260,7 @@ def _curtail(
     levels = np.linspace(1.0, 0.0, config.curtail_steps + 1)
     n = levels.size
     rows = np.repeat(suspects, n)
-    trial = inputs_from_profiles(
-        params, profiles.isel(time=rows), export_factor=np.tile(levels, suspects.size)
-    ).schedule(params)
+    trial = inputs.take(rows).scaled(np.tile(levels, suspects.size)).schedule(params)
     solved = batch.solve(injections_from_schedule(built, trial), threads=config.threads)
     loading = _loading(solved).reshape(suspects.size, n, -1)
     ok = solved.converged.reshape(suspects.size, n)
@@ -312,24 +321,34 @@ def _run(inputs: StudyInputs, config: SeasonalConfig, report: Progress) -> xr.Da
     profiles = select_hours(inputs.profiles, config.months)
     hours = profiles.sizes["time"]
     report("schedule", 0.05)
-    schedule = inputs_from_profiles(params, profiles, export_factor=np.ones(hours)).schedule(params)
-    built = build_net(params, schedule, 0)
+    supply = inputs_from_profiles(params, profiles, export_factor=np.ones(hours))
+    built = build_net(params, supply.schedule(params), 0)
     batch = BatchAC(built)
+    report("losses", 0.1)
+    # the suppliers' plants cover their losses, not the external equivalent
+    supply, _ = cover_losses_batch(params, supply, built, batch, threads=config.threads)
+    schedule = supply.schedule(params)
     report("solve", 0.2)
     first = batch.solve(injections_from_schedule(built, schedule), threads=config.threads)
     report("curtail", 0.5)
-    factor, reason = _curtail(params, batch, built, profiles, first, config)
+    factor, reason = _curtail(params, batch, built, profiles, supply, first, config)
     result = first
     cut = np.flatnonzero(factor < 1.0)
     if cut.size:
         # rows are independent and start from the same voltages, so only the curtailed
-        # hours need solving again; the others keep their first solution bit for bit
-        schedule = inputs_from_profiles(params, profiles, export_factor=factor).schedule(params)
-        again = inputs_from_profiles(
-            params, profiles.isel(time=cut), export_factor=factor[cut]
-        ).schedule(params)
+        # hours need solving again (their losses covered again at the lower export);
+        # the others keep their first solution bit for bit
+        again_inputs, _ = cover_losses_batch(
+            params,
+            supply.take(cut).scaled(factor[cut]).with_loss_cover(None),
+            built,
+            batch,
+            threads=config.threads,
+        )
+        again = again_inputs.schedule(params)
         redo = batch.solve(injections_from_schedule(built, again), threads=config.threads)
         result = _splice(first, cut, redo)
+        schedule = _splice_inputs(supply, cut, again_inputs).schedule(params)
     report("assemble", 0.8)
     converter_cut = schedule.hvdc.curtailed_mw.sum(axis=1) > 1e-6
     reason = np.where((reason == 0) & converter_cut, CurtailReason.CONVERTER, reason).astype(
@@ -340,6 +359,28 @@ def _run(inputs: StudyInputs, config: SeasonalConfig, report: Progress) -> xr.Da
     )
     report("done", 1.0)
     return ds
+
+
+def _splice_inputs(
+    inputs: ScheduleInputs, rows: npt.NDArray[np.intp], sub: ScheduleInputs
+) -> ScheduleInputs:
+    """Return ``inputs`` with the export and loss cover of ``rows`` taken from ``sub``."""
+
+    def merged(
+        whole: Mapping[str, FloatArray] | None, part: Mapping[str, FloatArray] | None
+    ) -> dict[str, FloatArray] | None:
+        if whole is None or part is None:
+            return None if whole is None else dict(whole)
+        out = {k: v.copy() for k, v in whole.items()}
+        for k, v in part.items():
+            out[k][rows] = v
+        return out
+
+    return dataclasses.replace(
+        inputs,
+        export_mw=merged(inputs.export_mw, sub.export_mw) or {},
+        loss_cover_mw=merged(inputs.loss_cover_mw, sub.loss_cover_mw),
+    )
 
 
 def _splice(result: BatchResult, rows: npt.NDArray[np.intp], sub: BatchResult) -> BatchResult:
@@ -371,15 +412,9 @@ def _assemble(
     area_names = sorted({a for a in areas_of.values() if a})
     state = schedule.hvdc
     export_avail = profiles.export_available_total_mw.values
-    delivered = np.zeros((profiles.sizes["time"], len(OFFTAKERS)))
-    inverters = list(state.terminal_ids[1:])
-    if "NOWSHERA" in inverters:
-        delivered[:, 0] = state.delivered_mw[:, inverters.index("NOWSHERA")]
-    delivered[:, 1] = schedule.af_corridor_mw
-    if "KABUL" in inverters:
-        delivered[:, 1] += state.delivered_mw[:, inverters.index("KABUL")]
+    delivered = delivered_by_offtaker(params, schedule)
     delivered = np.where(result.converged[:, None], delivered, np.nan)
-    sent = state.sent_mw.sum(axis=1) + schedule.af_corridor_mw
+    sent = schedule.sent_mw
 
     branch_area = [areas_of[b] for b in _branch_from_bus(built)]
     pl = result.pl_mw
@@ -392,9 +427,12 @@ def _assemble(
     ac_losses = np.where(result.converged[:, None], ac_losses, np.nan)
     ext_area = [areas_of[b] for b in net.bus.name.loc[net.ext_grid.bus]]
     external = np.column_stack([result.ext_p_mw[:, ext_area.index(name)] for name in area_names])
-    # every circuit of the Kyrgyz-Tajik tie (one, unless an override adds circuits)
-    tie = [i for i, b in enumerate(branch_ids) if ix.line_parent.get(b) == "DATKA_SUGHD"]
+    # every circuit of the supplier ties (Datka-Sughd; one unless an override adds circuits)
+    tie = [branch_ids.index(b) for b in ix.circuits(params.roles.supplier_ties)]
     datka_sughd = result.p_from_mw[:, tie].sum(axis=1)
+    q_ext = slack_q_mvar(built, result.q_from_mvar, result.q_to_mvar)
+    ext_of_area = {e.area: e.id for e in params.externals}
+    external_q = np.column_stack([q_ext[ext_of_area[name]] for name in area_names])
     vmin = net.bus.min_vm_pu.to_numpy()
     vmax = net.bus.max_vm_pu.to_numpy()
     with np.errstate(invalid="ignore"):
@@ -409,7 +447,7 @@ def _assemble(
             "bus": bus_ids,
             "branch": branch_ids,
             "terminal": list(state.terminal_ids),
-            "offtaker": list(OFFTAKERS),
+            "offtaker": list(params.roles.offtakers),
             "area": area_names,
             "plant": list(schedule.plant_ids),
             "zone": list(schedule.dispatch.zones),
@@ -447,6 +485,10 @@ def _assemble(
             "plant_p_mw": schedule.plant_p_mw,
             "unserved_mw": schedule.dispatch.unserved_mw,
             "import_mw": schedule.dispatch.import_mw,
+            "supplier_export_mw": schedule.supplier_export_mw,
+            "supplier_shortfall_mw": schedule.supplier_shortfall_mw,
+            "loss_cover_mw": schedule.loss_cover_mw,
+            "external_q_mvar": external_q,
             "converged": result.converged,
             "converged_at_schedule": converged_at_schedule,
             "nonconvergence_reason": reason_text,
@@ -458,7 +500,14 @@ def _assemble(
             "reverse_delivered_mw": state.reverse_delivered_mw,
             **{name: profiles[name].values for name in PASSED_THROUGH if name in profiles},
         },
-        attrs={"solver": "lightsim2grid InjectionSweepCPP (Newton-Raphson), per synchronous area"},
+        attrs={
+            "solver": "lightsim2grid InjectionSweepCPP (Newton-Raphson), per synchronous area",
+            # the roles tables need: which lines join the suppliers, which area exports
+            "supplier_ties": " ".join(params.roles.supplier_ties),
+            "supplier_area": next(
+                e.area for e in params.externals if e.id == params.roles.supplier_external
+            ),
+        },
     )
 
 

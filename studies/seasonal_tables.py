@@ -30,12 +30,18 @@ ENERGY = (
 HOURS = ("violation_h", "not_converged_h", "curtailed_h")
 
 
+def _tie(ds: xr.Dataset) -> xr.DataArray:
+    """Branches of the supplier ties (Datka-Sughd) named in the result's attributes."""
+    tie: xr.DataArray = ds.branch_parent.isin(str(ds.attrs["supplier_ties"]).split())
+    return tie
+
+
 def _hourly(ds: xr.Dataset) -> pd.DataFrame:
-    tie = ds.branch_parent == "DATKA_SUGHD"
+    tie = _tie(ds)
     if not bool(tie.any()):
-        raise StudyError("the result has no Datka-Sughd line; its utilisation cannot be reported")
+        raise StudyError("the result has no supplier tie line; its utilisation cannot be reported")
     hvdc_loss = ds.hvdc_line_loss_mw + ds.converter_loss_mw.sum("terminal")
-    caps = ds.ac_losses_mw.sel(area="CAPS") if "CAPS" in ds.area else ds.ac_losses_mw.sum("area")
+    caps = ds.ac_losses_mw.sel(area=str(ds.attrs["supplier_area"]))
     return pd.DataFrame(
         {
             "delivered_pk_gwh": ds.delivered_mw.sel(offtaker="PK").fillna(0.0).values,
@@ -56,7 +62,7 @@ def _hourly(ds: xr.Dataset) -> pd.DataFrame:
 
 def _ratios(frame: pd.DataFrame, energy: pd.DataFrame, ds: xr.Dataset) -> pd.DataFrame:
     """Loss share and utilisations of energy sums (rows) and their hourly frame."""
-    tie = ds.branch_parent == "DATKA_SUGHD"
+    tie = _tie(ds)
     rating_tie = float(ds.branch_rating_mva.where(tie).sum())
     hvdc_rating = float(ds.attrs.get("hvdc_rating_mw", np.nan))
     out = pd.DataFrame(index=energy.index)

@@ -168,11 +168,13 @@ class _Post(PostContingency):
         assert isinstance(out, np.ndarray)
         return out
 
-    def kg_share_lost(self, branch_out: BoolArray) -> bool:
-        key = ("kg_share_lost", branch_out.tobytes())
+    def suppliers_cut(self, branch_out: BoolArray) -> tuple[str, ...]:
+        key = ("suppliers_cut", branch_out.tobytes())
         if key not in self._cache:
-            self._cache[key] = super().kg_share_lost(branch_out)
-        return bool(self._cache[key])
+            self._cache[key] = super().suppliers_cut(branch_out)
+        out = self._cache[key]
+        assert isinstance(out, tuple)
+        return out
 
 
 def take_rows(res: SolvedRows, rows: IntArray) -> SolvedRows:

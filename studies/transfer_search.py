@@ -1,12 +1,12 @@
 """The search for the secure transfer capability of every hour of a run (tiers 1 to 3).
 
-1. **Ceiling and linear estimate** -- every contingency is AC-solved at the
-   ceiling; where a row is beyond the plain limits or does not converge, its
-   zero-export state is solved too (:class:`~casa1000.studies.transfer_levels.References`).
-   Each loading and voltage is interpolated linearly between zero export and the
-   ceiling to find the export at which it first crosses its limit; the smallest
-   crossing is the estimate ``E`` (FCITC-style).  The contingencies insecure at
-   the ceiling are the hour's *suspects*.
+1. **Zero export, ceiling and linear estimate** -- every contingency is AC-solved
+   at zero export (the violations already present there) and at the ceiling.
+   Each loading and voltage is interpolated linearly between the two to find the
+   export at which it first crosses its limit; the smallest crossing is the
+   estimate ``E`` (FCITC-style).  The contingencies insecure at the ceiling are
+   the hour's *suspects*; those already beyond a limit at zero export are
+   *watched* (see below).
 2. **AC verification of the estimate** -- ``E`` is tried; where it passes, one
    ``resolution_mw`` above it.  Secure at ``E`` and insecure one step above: done.
 3. **Refinement** -- an hour that fails at ``E`` is bisected downwards, one still
@@ -21,16 +21,21 @@ Every :data:`SEED_EVERY`-th hour is searched first; each other hour starts from
 its nearest searched hour: a full AC N-1 at that hour's capability and the
 suspects at its last insecure export.  When every contingency's security is
 monotone in the export, these two solves settle the whole path, and the hours
-whose capability lies elsewhere solve what is left undecided.  At the end:
+whose capability lies elsewhere solve what is left undecided.  A watched
+(hour, contingency) -- beyond a limit at zero export, so the rule's limit is its
+zero-export value and the first MW of export may cross it while larger exports
+relieve it -- is decided by AC at every export of the path, never inferred.  At
+the end:
 
 * every capability is verified by a full AC N-1 at that export (if the seed did
   not already); an insecure contingency found there becomes a suspect and the
   hour is searched again;
-* the suspects are AC-solved at the last insecure export (the limiter is the most
-  severe of them), which is so AC-insecure;
+* the suspects are AC-solved at the export the path found insecure above the
+  capability (the limiter is the most severe of them there), which is so
+  AC-insecure;
 * an hour whose AC results contradict monotonicity (a contingency AC-secure above
-  an export where it was AC-insecure) is searched again deciding each export
-  only from AC verdicts at that export.
+  an export where it was AC-insecure) is searched again as the plain method
+  would: every contingency decided by AC at every export of its path.
 
 So every reported capability is AC N-1 secure, and the export the path found
 insecure above it is AC-insecure (or the capability is within ``resolution_mw``
@@ -204,14 +209,15 @@ class TransferSearch:
     # -- tier 1 ---------------------------------------------------------------
 
     def _ceiling(self) -> tuple[BoolArray, BoolArray, _Linear]:
-        """Solve every contingency at zero export and at the ceiling.
+        """Solve every contingency at the ceiling and at zero export.
 
         Returns
         -------
         tuple
             (hours, contingencies) suspects (insecure at the ceiling), pairs to
-            watch (already beyond a limit at zero export: their security need not
-            be monotone in the export), and the tier-1 crossings.
+            watch (already beyond a limit at zero export on an element the export
+            moves: their security need not be monotone in the export), and the
+            tier-1 crossings.
         """
         net, rule = self.net, self.net.rule
         hours, n_c = net.hours, self.n_c
@@ -219,7 +225,16 @@ class TransferSearch:
         rep = net.representative
         own = self.own
         lin = _Linear.empty(hours, n_c)
-        watch = np.zeros((hours, n_c), dtype=bool)
+        need: dict[int, IntArray] = {}
+        top_rows: dict[int, tuple[IntArray, SolvedRows]] = {}
+        for done, (j, _, res) in enumerate(self.top.solve({j: every for j in own}), start=1):
+            self.progress("ceiling", done / len(own))
+            if j:
+                self.cases["ceiling"] += int(res.ac_solved.sum())
+            need[j] = np.flatnonzero(rule.needs_reference(res))
+            top_rows[j] = (need[j], take_rows(res, need[j]))
+            self.refs.keep_ceiling(j, *top_rows[j])
+        candidates: dict[int, IntArray] = {}
         if not self.zero_export_n1:
             lin.preexisting[:] = -1  # known only where a verdict needs the zero-export state
         every_own = {j: every for j in own} if self.zero_export_n1 else {}
@@ -228,23 +243,23 @@ class TransferSearch:
             if j:
                 self.cases["zero_export"] += int(res.ac_solved.sum())
             lin.preexisting[:, j] = rule.preexisting(res)
-            # a converged case beyond a limit at zero export: the first MW may cross its
-            # (widened) limit while larger exports relieve it -- not monotone
-            watch[:, j] = res.converged & (lin.preexisting[:, j] > 0)
-            rows = np.flatnonzero(watch[:, j])
-            self.refs.keep_zero(j, rows, take_rows(res, rows))
+            candidates[j] = np.flatnonzero(res.converged & (lin.preexisting[:, j] > 0))
+            keep = np.union1d(need[j], candidates[j])
+            self.refs.keep_zero(j, keep, take_rows(res, keep))
+        self.refs.fetch({j: np.union1d(need[j], candidates.get(j, need[j][:0])) for j in own})
+        # a converged case beyond a limit at zero export, on a branch the export moves
+        # or at a bus: the first MW may cross its (widened) limit while larger exports
+        # relieve it -- its security need not be monotone
+        watch = np.zeros((hours, n_c), dtype=bool)
+        for j, rows in candidates.items():
+            if rows.size:
+                ref = self.refs.get(j, rows)
+                lim = rule.limits
+                beyond = (ref.moves & (ref.loading_percent > lim.thermal_percent)).any(axis=1)
+                with np.errstate(invalid="ignore"):
+                    beyond |= ((ref.vm_pu < lim.vmin_pu) | (ref.vm_pu > lim.vmax_pu)).any(axis=1)
+                watch[rows[beyond], j] = True
         suspects = np.zeros((hours, n_c), dtype=bool)
-        need: dict[int, IntArray] = {}
-        top_rows: dict[int, tuple[IntArray, SolvedRows]] = {}
-        for done, (j, _, res) in enumerate(self.top.solve({j: every for j in own}), start=1):
-            self.progress("ceiling", done / len(own))
-            if j:
-                self.cases["ceiling"] += int(res.ac_solved.sum())
-            rows = np.flatnonzero(rule.needs_reference(res) | watch[:, j])
-            need[j] = rows
-            top_rows[j] = (rows, take_rows(res, rows))
-            self.refs.keep_ceiling(j, *top_rows[j])
-        self.refs.fetch(need)
         for j in own:
             rows, res = top_rows[j]
             if not rows.size:

@@ -148,8 +148,8 @@ def load_groups(built: BuiltNet, groups_file: Path | None = None) -> tuple[Conti
         where = str(groups_file)
         try:
             text = Path(groups_file).read_text(encoding="utf-8")
-        except OSError:
-            raise InputError(where, "file", where, "a readable TOML file") from None
+        except (OSError, UnicodeDecodeError):
+            raise InputError(where, "file", where, "a readable TOML text file") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

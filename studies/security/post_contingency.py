@@ -20,13 +20,13 @@ available export).  After an outage, before any operator action:
   between Kyrgyz and Tajik plants by the contract shares; Pakistan's slack
   makes up the lost import.  A converter whose AC bus an outage islands
   blocks the link the same way.
-* **Contract path**: the Kyrgyz share of the export reaches the HVDC and the
-  Afghan corridor only over Kyrgyz-Tajik AC ties.  If, after the outage, no
-  Kyrgyz bus is connected to a Tajik bus except through the external
-  equivalent ``CAPS_EXT`` (Datka-Sughd out), the Kyrgyz share
-  (``contract.kyrgyzstan_share``) cannot be delivered: the HVDC schedule and the
-  Afghan offtake fall by that share and Kyrgyz generation backs down by it
-  (flag ``kg_share_lost``).
+* **Contract path**: a supplier's export reaches the rectifier (and the Afghan
+  corridor) only over the suppliers' own AC network.  If, after the outage, no
+  bus of a supplier zone is connected to the rectifier's bus except through the
+  buses of the suppliers' external equivalent (``roles.supplier_external``; the
+  Kyrgyz share with Datka-Sughd out), that supplier's export cannot be
+  delivered: the HVDC schedule and the Afghan offtake fall by it and its
+  generation backs down by it (``suppliers_cut``; flag ``kg_share_lost``).
 * **Islands**: buses cut off from their area's slack are de-energised; the
   load on them is unserved (converters and switched compensators are not load;
   an islanded Afghan offtake is also export lost).
@@ -39,16 +39,16 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from casa1000.grid.areas import bus_components, synchronous_areas
+from casa1000.grid.areas import bus_components, equivalent_buses, synchronous_areas
 from casa1000.grid.builder import COMPENSATOR_PREFIX, CONVERTER_PREFIX, BuiltNet
-from casa1000.grid.schedule import SUPPLIERS, Schedule
+from casa1000.grid.params import IMPORT_CATEGORY
+from casa1000.grid.schedule import Schedule
 from casa1000.studies.engine.batch_ac import Injections, injections_from_schedule
 from casa1000.studies.security.contingency_set import Contingency
 from casa1000.studies.spine.schedule_inputs import ScheduleInputs
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-EXTERNAL_BUS = "CAPS_EXT"
 
 
 def share_by_participation(
@@ -115,7 +115,8 @@ class PostState:
     """Positions in ``net.shunt`` of the reactors that leave with their line."""
     island_bus: BoolArray
     """(buses,) buses cut off from their area's slack."""
-    kg_share_lost: bool
+    suppliers_cut: tuple[str, ...]
+    """Supplier zones cut off from the rectifier except through the equivalent."""
     export_cut_mw: FloatArray
     """(hours,) scheduled export not sent after the runback [MW, sending end]."""
     unserved_mw: FloatArray
@@ -126,6 +127,11 @@ class PostState:
     """Rating of the link with the poles left in service [MW]."""
     hvdc_sent_mw: FloatArray
     """(hours,) power sent into the HVDC after the runback [MW]."""
+
+    @property
+    def kg_share_lost(self) -> bool:
+        """A supplier's share (the Kyrgyz one in the reference network) cannot be delivered."""
+        return bool(self.suppliers_cut)
 
 
 class PostContingency:
@@ -170,29 +176,32 @@ class PostContingency:
         )
         self.branch_pos = {b: i for i, b in enumerate(ix.branch_ids)}
         names = list(net.load.name)
+        imports = {ld.id for ld in params.loads if ld.category == IMPORT_CATEGORY}
+        # converters, switched compensators and import points are not demand that can go unserved
         self.ordinary_load = np.array(
             [
                 not (n.startswith(CONVERTER_PREFIX) or n.startswith(COMPENSATOR_PREFIX))
+                and n not in imports
                 for n in names
             ]
         )
         self.load_bus = np.array([pos[b] for b in net.load.bus])
         zone_of = {ld.id: ld.zone for ld in params.loads}
-        self.af_load = np.array([zone_of.get(n) == "AF" for n in names])
+        offtakers = set(params.roles.offtakers)
+        # offtaker loads follow the export: the Afghan offtake as built, a converter's delivery
+        self.af_load = np.array([zone_of.get(n) in offtakers for n in names])
         self.converter_bus = {t.id: bus_names.index(t.bus) for t in params.hvdc.terminals}
         shunt_line = net.shunt.get("line", None)
         self.shunt_line = [] if shunt_line is None else [str(v) for v in shunt_line]
         self.zone_of_bus = {b.id: b.zone for b in params.buses}
-        self._poles: dict[tuple[int, bool], Schedule] = {}
+        self.equivalent = equivalent_buses(params)
+        self.rectifier_bus = params.hvdc.rectifier.bus
+        self._poles: dict[tuple[int, tuple[str, ...]], Schedule] = {}
 
-    def _schedule(self, poles: int, kg_lost: bool) -> Schedule:
-        key = (poles, kg_lost)
+    def _schedule(self, poles: int, cut: tuple[str, ...]) -> Schedule:
+        key = (poles, cut)
         if key not in self._poles:
-            inputs = (
-                self.inputs.scaled(1.0 - self.params.contract.kyrgyzstan_share)
-                if kg_lost
-                else self.inputs
-            )
+            inputs = self.inputs.without_suppliers(cut, self.base_schedule) if cut else self.inputs
             self._poles[key] = inputs.schedule(self.params, poles_in_service=poles)
         return self._poles[key]
 
@@ -204,16 +213,36 @@ class PostContingency:
         slack_labels = {int(labels[self.bus_names.index(e.bus)]) for e in self.params.externals}
         return np.array([int(lab) not in slack_labels for lab in labels])
 
-    def kg_share_lost(self, branch_out: BoolArray) -> bool:
-        """Whether no Kyrgyz bus reaches a Tajik bus without ``CAPS_EXT`` after ``branch_out``."""
+    def suppliers_cut(self, branch_out: BoolArray) -> tuple[str, ...]:
+        """Supplier zones with no bus reaching the rectifier, bar through the equivalent.
+
+        Parameters
+        ----------
+        branch_out
+            (branches,) circuits and units out.
+
+        Returns
+        -------
+        tuple
+            The zones cut off (``("KG",)`` with Datka-Sughd out), in supplier order.
+        """
         live = self.branch_live & ~branch_out
         edges = [
-            e for e, on in zip(self.branch_ends, live, strict=True) if on and EXTERNAL_BUS not in e
+            e
+            for e, on in zip(self.branch_ends, live, strict=True)
+            if on and not (self.equivalent & set(e))
         ]
         labels = bus_components(self.bus_names, edges)
-        kg = {int(labels[i]) for i, b in enumerate(self.bus_names) if self.zone_of_bus[b] == "KG"}
-        tj = {int(labels[i]) for i, b in enumerate(self.bus_names) if self.zone_of_bus[b] == "TJ"}
-        return bool(kg) and bool(tj) and not (kg & tj)
+        path = int(labels[self.bus_names.index(self.rectifier_bus)])
+        return tuple(
+            zone
+            for zone in self.params.roles.suppliers
+            if not any(
+                int(labels[i]) == path
+                for i, b in enumerate(self.bus_names)
+                if self.zone_of_bus[b] == zone
+            )
+        )
 
     def state(self, c: Contingency) -> PostState:
         """Build the post-contingency injections and topology of ``c`` in every hour."""
@@ -224,7 +253,7 @@ class PostContingency:
         for b in c.branches:
             branch_out[self.branch_pos[b]] = True
         island = self.islands(branch_out)
-        kg_lost = self.kg_share_lost(branch_out)
+        cut = self.suppliers_cut(branch_out)
         poles = params.hvdc.poles - c.poles_lost
         if any(island[self.converter_bus[t.id]] for t in params.hvdc.terminals):
             poles = 0  # an islanded converter blocks the link
@@ -234,30 +263,20 @@ class PostContingency:
         load_q = base.load_q_mvar.copy()
         export_cut = np.zeros(hours)
         hvdc_sent = sched.hvdc.sent_mw.sum(axis=1)
-        if poles != params.hvdc.poles or kg_lost:
-            alt = self._schedule(poles, kg_lost)
+        if poles != params.hvdc.poles or cut:
+            alt = self._schedule(poles, cut)
             alt_inj = injections_from_schedule(self.built, alt)
             # converters, switched compensators and the Afghan offtake follow the runback
             follow = ~self.ordinary_load | self.af_load
             load_p[:, follow] = alt_inj.load_p_mw[:, follow]
             load_q[:, follow] = alt_inj.load_q_mvar[:, follow]
-            base_sent = sched.hvdc.sent_mw.sum(axis=1) + sched.af_corridor_mw
-            alt_sent = alt.hvdc.sent_mw.sum(axis=1) + alt.af_corridor_mw
-            export_cut = base_sent - alt_sent
+            export_cut = sched.sent_mw - alt.sent_mw
             hvdc_sent = alt.hvdc.sent_mw.sum(axis=1)
-            shares = {
-                "KG": params.contract.kyrgyzstan_share,
-                "TJ": params.contract.tajikistan_share,
-            }
-            after = {
-                "KG": np.zeros(hours) if kg_lost else shares["KG"] * alt_sent,
-                "TJ": alt_sent if kg_lost else shares["TJ"] * alt_sent,
-            }
-            for zone in SUPPLIERS:
+            # each supplier's plants follow the change of its own export
+            for k, zone in enumerate(sched.suppliers):
                 eligible = self.gen_live & (self.gen_zone == zone)
-                gen_p = share_by_participation(
-                    gen_p, after[zone] - shares[zone] * base_sent, eligible, self.gen_pmax
-                )
+                delta = alt.supplier_export_mw[:, k] - sched.supplier_export_mw[:, k]
+                gen_p = share_by_participation(gen_p, delta, eligible, self.gen_pmax)
         gen_out = np.zeros(len(self.gen_names), dtype=bool)
         lost: dict[str, FloatArray] = {}
         excluded = np.zeros(len(self.gen_names), dtype=bool)
@@ -295,7 +314,7 @@ class PostContingency:
             gen_out=gen_out,
             shunts_out=shunts_out,
             island_bus=island,
-            kg_share_lost=kg_lost,
+            suppliers_cut=cut,
             export_cut_mw=export_cut,
             unserved_mw=unserved,
             export_islanded_mw=af_islanded,

@@ -19,50 +19,19 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-import numpy as np
 import pandas as pd
 import xarray as xr
 
 from casa1000.errors import InputError
 from casa1000.grid.atomic import atomic_output
+from casa1000.profiles.timeline import from_cf_time, to_cf_time
 
 ENGINE: Final = "netcdf4"
-LOCAL_OFFSET_H: Final = 5
-"""Offset of the local study clock (Tajikistan and Pakistan standard time) from UTC [h]."""
 _TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{32}(\.[A-Za-z0-9]+)?$")
-
-
-def _time_to_utc(ds: xr.Dataset) -> xr.Dataset:
-    """Shift naive local times to UTC and declare the local offset in the units."""
-    out = ds.copy()
-    for name in ("time",):
-        if name in out.coords and np.issubdtype(out[name].dtype, np.datetime64):
-            attrs = {k: v for k, v in out[name].attrs.items() if k != "timezone"}
-            shifted = out[name].values - np.timedelta64(LOCAL_OFFSET_H, "h")
-            out = out.assign_coords({name: (name, shifted, attrs)})
-            first = pd.Timestamp(ds[name].values[0]) if ds.sizes[name] else pd.Timestamp(2000, 1, 1)
-            out[name].encoding = {
-                "units": f"hours since {first.year:04d}-01-01 00:00:00+05:00",
-                "calendar": "proleptic_gregorian",
-                "dtype": "int32",
-            }
-    return out
-
-
-def _time_to_local(ds: xr.Dataset) -> xr.Dataset:
-    """Undo :func:`_time_to_utc` after reading."""
-    if "time" not in ds.coords or not np.issubdtype(ds["time"].dtype, np.datetime64):
-        return ds
-    units = str(ds["time"].encoding.get("units", ""))
-    if not units.endswith("+05:00"):
-        return ds
-    attrs = dict(ds["time"].attrs)
-    local = ds["time"].values + np.timedelta64(LOCAL_OFFSET_H, "h")
-    return ds.assign_coords(time=("time", local, attrs))
 
 
 def write_netcdf(ds: xr.Dataset, path: Path) -> Path:
@@ -78,8 +47,8 @@ def write_netcdf(ds: xr.Dataset, path: Path) -> Path:
         for name, var in ds.data_vars.items()
         if var.dtype.kind in "fiub" and var.size > 1024
     }
-    with _writing(path) as tmp:
-        _time_to_utc(ds).to_netcdf(str(tmp), engine=ENGINE, encoding=encoding)
+    with atomic_output(path) as tmp:
+        to_cf_time(ds).to_netcdf(str(tmp), engine=ENGINE, encoding=encoding)
     return path
 
 
@@ -91,7 +60,7 @@ def write_table(table: pd.DataFrame, path: Path, *, index: bool = True) -> Path:
     InputError
         If the file cannot be written.
     """
-    with _writing(path) as tmp:
+    with atomic_output(path) as tmp:
         table.to_csv(tmp, index=index, lineterminator="\n")
     return path
 
@@ -104,25 +73,9 @@ def write_json(data: Mapping[str, object], path: Path) -> Path:
     InputError
         If the file cannot be written.
     """
-    with _writing(path) as tmp:
+    with atomic_output(path) as tmp:
         tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
     return path
-
-
-@contextlib.contextmanager
-def _writing(path: Path) -> Iterator[Path]:
-    """Atomic output that turns any failure to write into one user-facing error."""
-    try:
-        with atomic_output(path) as tmp:
-            yield tmp
-    except InputError:
-        raise
-    except (OSError, RuntimeError) as exc:
-        # netCDF4 reports a full disk as RuntimeError("NetCDF: HDF error")
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        raise InputError(
-            str(path), "file", str(path), f"a writable file with space to spare ({reason})"
-        ) from None
 
 
 def read_netcdf(path: Path) -> xr.Dataset:
@@ -140,7 +93,7 @@ def read_netcdf(path: Path) -> xr.Dataset:
             loaded = ds.load()
     except (OSError, ValueError, RuntimeError) as exc:
         raise InputError(str(path), "file", type(exc).__name__, "a readable NetCDF file") from None
-    return _time_to_local(loaded)
+    return from_cf_time(loaded)
 
 
 def sha256_of(path: Path) -> str:

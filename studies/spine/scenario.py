@@ -14,6 +14,7 @@ records the scenario it ran (:meth:`Scenario.attrs`).
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 import tomllib
 from collections.abc import Mapping
@@ -95,6 +96,83 @@ class Scenario:
             Label of the scenario.
         """
         return cls(name=name, variant=params.variant.value)
+
+    @classmethod
+    def from_attrs(
+        cls, attrs: Mapping[str, object], *, profile_file: Path | None = None
+    ) -> Scenario:
+        """Rebuild the scenario a result recorded in its attributes (see :meth:`attrs`).
+
+        The variant and the overrides (scenario file values and ``--set``
+        options, recorded together) are replayed as ``--set`` options; a built
+        profile year is rebuilt from its recorded settings.  Profiles passed by
+        a Python caller (recorded as ``given``, as are those of ``Scenario()``)
+        are taken to be the recorded year's reference build -- compare the
+        profile hash before trusting it.  Profiles read from a file cannot be
+        rebuilt: give their file.
+
+        Parameters
+        ----------
+        attrs
+            Attributes of a study result.
+        profile_file
+            The profile file the result was made from (instead of its record).
+
+        Returns
+        -------
+        Scenario
+            A scenario whose :meth:`load` gives the same network and profiles
+            (check the hashes to be sure: seeds may have changed since).
+
+        Raises
+        ------
+        InputError
+            For unreadable records, or profiles that cannot be rebuilt.
+
+        Examples
+        --------
+        >>> s = Scenario(sets=("hvdc.rating_mw=1000",), profile_config=ProfileConfig(year=2027))
+        >>> inputs = s.load()
+        >>> again = Scenario.from_attrs(s.attrs(inputs.params, inputs.profiles))
+        >>> again.sets, again.profile_config.year
+        (('hvdc.rating_mw=1000',), 2027)
+        """
+        where = "result attributes"
+        try:
+            overrides = json.loads(str(attrs.get("overrides", "{}")))
+            if not isinstance(overrides, dict):
+                raise ValueError
+        except ValueError:
+            raise InputError(where, "overrides", attrs.get("overrides"), "a JSON object") from None
+        variant = str(attrs.get("variant") or "") or None
+        sets = tuple(f"{k}={v}" for k, v in sorted(overrides.items()))
+        name = str(attrs.get("scenario") or "reference")
+        if profile_file is not None:
+            return cls(name=name, variant=variant, sets=sets, profile_file=profile_file)
+        source = str(attrs.get("profile_source", ""))
+        year, hydrology = str(attrs.get("profile_year", "")), attrs.get("profile_hydrology")
+        if source == "given" and year.isdigit() and hydrology:
+            # profiles passed in Python, or the reference build of Scenario(): rebuild that
+            # year; the caller checks the profile hash (a custom year will not match it)
+            source = json.dumps({"year": int(year), "hydrology": str(hydrology)})
+        if not source.startswith("{"):
+            raise InputError(
+                where,
+                "profile_source",
+                source,
+                "profiles built from a year; for profiles read from a file or passed in "
+                "Python, give that profile file",
+            )
+        try:
+            recorded = json.loads(source)
+            # enum settings are recorded by value: turn them back into their members
+            for f in dataclasses.fields(ProfileConfig):
+                if isinstance(f.default, enum.Enum) and f.name in recorded:
+                    recorded[f.name] = type(f.default)(recorded[f.name])
+            config = ProfileConfig(**recorded)
+        except (ValueError, TypeError):
+            raise InputError(where, "profile_source", source, "recorded profile settings") from None
+        return cls(name=name, variant=variant, sets=sets, profile_config=config)
 
     def params(self) -> GridParams:
         """Load the validated network of this scenario.

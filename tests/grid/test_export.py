@@ -50,3 +50,18 @@ def test_matpower_round_trip(params: GridParams, tmp_path: Path) -> None:
     # converters come back as negative loads or static generators; the bus injections agree
     assert np.allclose(again.res_bus.p_mw.values, built.net.res_bus.p_mw.values, atol=1e-3)
     assert not list(tmp_path.glob(".net*"))  # no temporary file left behind
+
+
+def test_matpower_slacks_keep_their_reactive_capability(params: GridParams, tmp_path: Path) -> None:
+    from scipy.io import loadmat
+
+    built = _solved(params)
+    path = export_net(built, tmp_path / "net.mat", ExportFormat.MATPOWER)
+    gen = loadmat(str(path))["mpc"]["gen"][0, 0]
+    bus = loadmat(str(path))["mpc"]["bus"][0, 0]
+    slack_buses = bus[bus[:, 1] == 3, 0]
+    rows = gen[np.isin(gen[:, 0], slack_buses)]
+    assert len(rows) == len(params.externals)
+    expected = sorted((e.q_max_mvar, e.q_min_mvar) for e in params.externals)
+    assert sorted(zip(rows[:, 3], rows[:, 4], strict=True)) == expected
+    assert (rows[:, 3] > 0).all() and (rows[:, 4] < 0).all()

@@ -34,14 +34,23 @@ def test_new_element_by_keys(as_built: GridParams) -> None:
     p = apply_overrides(
         as_built,
         {
-            "line.DATKA_SUGHD_2.from_bus": "DATKA",
-            "line.DATKA_SUGHD_2.to_bus": "SUGHD",
-            "line.DATKA_SUGHD_2.line_type": "OHL500_3xAC400",
-            "line.DATKA_SUGHD_2.length_km": 485,
+            "add.line.DATKA_SUGHD_2.from_bus": "DATKA",
+            "add.line.DATKA_SUGHD_2.to_bus": "SUGHD",
+            "add.line.DATKA_SUGHD_2.line_type": "OHL500_3xAC400",
+            "add.line.DATKA_SUGHD_2.length_km": 485,
         },
         where="--set",
     )
     assert "DATKA_SUGHD_2" in {ln.id for ln in p.lines}
+
+
+def test_a_typo_is_refused_with_the_closest_id_not_added(as_built: GridParams) -> None:
+    with pytest.raises(InputError, match="did you mean DATKA_SUGHD"):
+        apply_overrides(as_built, {"line.DATKA_SUGHX.length_km": 3}, where="--set")
+    with pytest.raises(InputError, match="did you mean length_km"):
+        apply_overrides(as_built, {"line.DATKA_SUGHD.lenght_km": 3}, where="--set")
+    with pytest.raises(InputError, match="a new line id"):
+        apply_overrides(as_built, {"add.line.DATKA_SUGHD.length_km": 3}, where="--set")
 
 
 def test_scenario_file_layers_under_set(tmp_path: Path) -> None:
@@ -64,8 +73,16 @@ def test_scenario_file_layers_under_set(tmp_path: Path) -> None:
         ({"hvdc.rating_mw": "lots"}, "hvdc.rating_mw", "a number"),
         ({"line.DATKA_SUGHD.circuits": "1.5"}, "line.DATKA_SUGHD.circuits", "a whole number"),
         ({"line.DATKA_SUGHD.in_service": "maybe"}, "line.DATKA_SUGHD.in_service", "true or false"),
-        ({"line.DATKA_SUGHD.length_km": "-5"}, "line.DATKA_SUGHD.length_km", "a length > 0 km"),
-        ({"line.DATKA_SUGHD.length_km": "0"}, "line.DATKA_SUGHD.length_km", "a length > 0 km"),
+        (
+            {"line.DATKA_SUGHD.length_km": "-5"},
+            "line.DATKA_SUGHD.length_km",
+            "a length in (0, 3000] km",
+        ),
+        (
+            {"line.DATKA_SUGHD.length_km": "0"},
+            "line.DATKA_SUGHD.length_km",
+            "a length in (0, 3000] km",
+        ),
         ({"line.DATKA_SUGHD.to_bus": "NOWHERE"}, "line.DATKA_SUGHD.to_bus", "an existing bus id"),
         ({"hvdc.poles": "3"}, "hvdc.poles", "1 or 2 poles"),
     ],
@@ -98,7 +115,7 @@ def test_malformed_scenario_file(tmp_path: Path) -> None:
 def test_scenario_with_unknown_bus_names_the_file(tmp_path: Path) -> None:
     scenario = tmp_path / "new_line.toml"
     scenario.write_text(
-        '[line.NEW_TIE]\nfrom_bus = "DATKA"\nto_bus = "ATLANTIS"\n'
+        '[add.line.NEW_TIE]\nfrom_bus = "DATKA"\nto_bus = "ATLANTIS"\n'
         'line_type = "OHL500_3xAC400"\nlength_km = 100\n'
     )
     with pytest.raises(InputError) as err:

@@ -26,7 +26,7 @@ def test_as_built_ids(as_built: GridParams) -> None:
         "KABUL_220",
         "NOWSHERA",
     } <= buses
-    assert len(as_built.buses) == 26
+    assert len(as_built.buses) == 27
     assert [t.id for t in as_built.hvdc.terminals] == ["SANGTUDA", "NOWSHERA"]
     assert "PULEKHUMRI_KABUL" in {ln.id for ln in as_built.lines}
 
@@ -47,7 +47,7 @@ def test_each_area_has_one_slack(params: GridParams) -> None:
 def test_builder_counts_and_names(as_built: GridParams) -> None:
     built = build_net(as_built)
     net = built.net
-    circuits = sum(ln.circuits for ln in as_built.lines)
+    circuits = sum(ln.circuits for ln in as_built.lines) + sum(t.circuits for t in as_built.ties)
     assert len(net.line) == circuits == len(built.index.line)
     assert len(net.trafo) == sum(t.units for t in as_built.trafos)
     assert "ROGUN_DUSHANBE/1" in built.index.line and "DATKA_SUGHD" in built.index.line

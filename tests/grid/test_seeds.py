@@ -72,10 +72,13 @@ def test_every_element_is_cited(params: GridParams) -> None:
         ("trafo", params.trafos),
         ("load", params.loads),
         ("shunt", params.shunts),
+        ("tie", params.ties),
+        ("external", params.externals),
     ):
         for e in items:
             assert f"{prefix}.{e.id}" in cited
     assert "hvdc.rating_mw" in cited and "contract.pakistan_mw" in cited
+    assert "roles.supplier_ties" in cited and "roles.supplier_external" in cited
 
 
 def test_units_are_plausible(params: GridParams) -> None:
@@ -86,7 +89,9 @@ def test_units_are_plausible(params: GridParams) -> None:
         assert 1 <= ln.length_km <= 600, ln.id
     for t in params.line_types:
         assert 0.01 <= t.r_ohm_per_km <= 0.2 and 0.2 <= t.x_ohm_per_km <= 0.5
-        assert 5 <= t.c_nf_per_km <= 20 and 0.5 <= t.max_i_ka <= 4
+        # series-only types of the external equivalents carry no charging
+        assert 5 <= t.c_nf_per_km <= 20 or t.id.endswith("_SERIES")
+        assert 0.5 <= t.max_i_ka <= 4
     for p in params.plants:
         assert 0 < p.p_max_mw <= 3600, p.id
     assert 500 <= params.hvdc.rating_mw <= 2000

@@ -29,7 +29,11 @@ def test_converges_with_500kv_in_band(params: GridParams, export: float) -> None
     assert r.converged, r.reason
     v500 = r.buses.loc[r.buses.vn_kv == 500, "vm_pu"]
     assert v500.between(0.95, 1.05).all(), v500[~v500.between(0.95, 1.05)]
-    assert r.buses.in_band.all()
+    # the single-conductor Afghan corridor cannot hold Kabul at 0.90 pu at the full
+    # 300 MW (issue 15: about half the export hours); every other bus is in band
+    corridor = r.buses.zone.isin(params.ac_offtakers)
+    assert r.buses.in_band[~corridor].all()
+    assert (r.buses.vm_pu[corridor] > 0.85).all()
 
 
 @pytest.mark.parametrize("export", [0.0, 1300.0])
@@ -59,13 +63,18 @@ def test_pakistan_area_hand_check(as_built: GridParams) -> None:
 
 
 def test_line_charging_hand_check(as_built: GridParams) -> None:
-    """Unloaded Nowshera-PK circuits: Q charging ~ V^2 * omega * C * length (pi model)."""
+    """Lightly loaded Regar-Sangtuda: net Q ~ -V^2 omega C length + I^2 X (pi model)."""
     r = _solve(as_built, 0.0)
-    c_f = 11.5e-9 * 60  # F per circuit
-    v_kv = 500 * r.buses.loc[["NOWSHERA", "PK_GRID"], "vm_pu"].mean()
-    q_expected = v_kv**2 * 2 * np.pi * 50 * c_f  # Mvar per circuit
-    q_from = r.branches.loc["NOWSHERA_PKGRID/1", ["q_from_mvar", "q_to_mvar"]].sum()
-    assert -q_from == pytest.approx(q_expected, rel=0.02)
+    c_f = 11.5e-9 * 115  # F
+    v_kv = 500 * r.buses.loc[["REGAR", "SANGTUDA"], "vm_pu"].mean()
+    q_charging = v_kv**2 * 2 * np.pi * 50 * c_f
+    row = r.branches.loc["REGAR_SANGTUDA"]
+    s_mva = np.hypot(row.p_from_mw, row.q_from_mvar)
+    q_series = (s_mva / v_kv) ** 2 * 0.30 * 115  # I^2 X with I in kA, X in ohm
+    assert row.q_from_mvar + row.q_to_mvar == pytest.approx(q_series - q_charging, rel=0.03)
+    # the ties to the external equivalents carry no fictitious charging
+    tie = r.branches.loc["NOWSHERA_PKGRID/1"]
+    assert tie.q_from_mvar + tie.q_to_mvar >= -1e-9
 
 
 def test_export_splits_between_suppliers(as_built: GridParams) -> None:

@@ -85,3 +85,52 @@ def test_json_summary_lists_the_files(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["headline"] and data["tables"]["monthly"][0]["month"] == 7
     assert any(f.endswith("seasonal.nc") for f in data["files"])
+
+
+def _one_error_line(output: str) -> str:
+    lines = [ln for ln in output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), output
+    return lines[0]
+
+
+def test_read_only_output_folder_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    def refuse(self: Path, data: bytes) -> int:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["study", "seasonal", "--months", "7", "--out", str(out)])
+    assert result.exit_code == 2
+    assert "Read-only file system" in _one_error_line(result.output)
+
+
+def test_full_disk_is_one_line_and_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import xarray as xr
+
+    def full(self: xr.Dataset, path: str, **kwargs: object) -> None:
+        Path(path).write_bytes(b"partial")
+        raise RuntimeError("NetCDF: HDF error")
+
+    monkeypatch.setattr(xr.Dataset, "to_netcdf", full)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["study", "seasonal", "--months", "7", "--out", str(out)])
+    assert result.exit_code == 2
+    assert "space to spare" in _one_error_line(result.output)
+    assert list(out.iterdir()) == []
+
+
+def test_tables_are_complete_when_piped(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["-q", "study", "contingency", "--months", "7", "--top", "73", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    # not a terminal: plain rows, ids never cut, so circuits 1 and 2 stay apart
+    assert "LINE:SANGTUDA_PULEKHUMRI/1" in result.stdout
+    assert "LINE:SANGTUDA_PULEKHUMRI/2" in result.stdout
+    assert "…" not in result.stdout

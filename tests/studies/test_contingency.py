@@ -85,7 +85,10 @@ def test_datka_sughd_cuts_the_kyrgyz_share(july: xr.Dataset, as_built: GridParam
     kg = as_built.contract.kyrgyzstan_share
     assert bool(july.kg_share_lost.sel(contingency="LINE:DATKA_SUGHD"))
     assert bool(july.kg_share_lost.sel(contingency="GROUP:DATKA_SUGHD_TOKTOGUL_UNIT"))
-    assert int(july.kg_share_lost.sum()) == 2
+    # Sughd-Dushanbe out leaves Datka-Sughd reaching only the Tajik north: the Kyrgyz
+    # share would reach Sangtuda only through Uzbekistan
+    assert bool(july.kg_share_lost.sel(contingency="LINE:SUGHD_DUSHANBE"))
+    assert int(july.kg_share_lost.sum()) == 3
     base_sent = july.hvdc_sent_mw.sel(contingency="BASE")
     cut_sent = july.hvdc_sent_mw.sel(contingency="LINE:DATKA_SUGHD")
     exporting = base_sent > 1

