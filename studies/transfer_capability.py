@@ -139,7 +139,7 @@ class TransferConfig:
     zero_export_n1: bool = True
     threads: int = 2
     chunk_rows: int = 16_000
-    chunk_hours: int = 8760
+    chunk_hours: int = 1460
 
     def __post_init__(self) -> None:
         if self.ceiling_mw is not None and not self.ceiling_mw > 0:

@@ -207,7 +207,6 @@ class References:
         n_c = len(net.contingencies)
         self._pos = np.full((net.hours, n_c), -1, dtype=np.int32)
         self._parts: dict[int, list[tuple[IntArray, Reference]]] = {}
-        self._compact: dict[int, Reference] = {}
         self._ceiling_rows: dict[int, tuple[IntArray, SolvedRows]] = {}
         self._zero_rows: dict[int, tuple[IntArray, SolvedRows]] = {}
         self.rows_solved = 0
@@ -217,6 +216,11 @@ class References:
         """Keep the ceiling rows of contingency ``j`` whose reference will be needed."""
         if hours.size:
             self._ceiling_rows[j] = (hours, res)
+
+    def release_kept(self) -> None:
+        """Drop the rows kept for the references (later ones are solved when needed)."""
+        self._ceiling_rows.clear()
+        self._zero_rows.clear()
 
     def keep_zero(self, j: int, hours: IntArray, res: SolvedRows) -> None:
         """Keep zero-export rows of contingency ``j`` whose reference will be needed."""
@@ -241,7 +245,6 @@ class References:
         for j, hours in todo.items():
             ref = self.net.rule.reference(zeros[j], tops[j])
             self._parts.setdefault(j, []).append((hours, ref))
-            self._compact.pop(j, None)
             start = sum(int(h.size) for h, _ in self._parts[j][:-1])
             self._pos[hours, j] = start + np.arange(hours.size, dtype=np.int32)
 
@@ -267,15 +270,22 @@ class References:
 
     def get(self, j: int, hours: IntArray) -> Reference:
         """Return the references of (``hours``, ``j``), all known (see :meth:`fetch`)."""
-        if j not in self._compact:
+        if len(self._parts[j]) > 1:
+            # one array per contingency (the parts' rows stay where _pos points)
+            hours_all = np.concatenate([h for h, _ in self._parts[j]])
             parts = [ref for _, ref in self._parts[j]]
-            self._compact[j] = Reference(
-                converged=np.concatenate([p.converged for p in parts]),
-                loading_percent=np.concatenate([p.loading_percent for p in parts]),
-                vm_pu=np.concatenate([p.vm_pu for p in parts]),
-                moves=np.concatenate([p.moves for p in parts]),
-            )
-        ref = self._compact[j]
+            self._parts[j] = [
+                (
+                    hours_all,
+                    Reference(
+                        converged=np.concatenate([p.converged for p in parts]),
+                        loading_percent=np.concatenate([p.loading_percent for p in parts]),
+                        vm_pu=np.concatenate([p.vm_pu for p in parts]),
+                        moves=np.concatenate([p.moves for p in parts]),
+                    ),
+                )
+            ]
+        ref = self._parts[j][0][1]
         at = self._pos[hours, j]
         return Reference(
             converged=ref.converged[at],

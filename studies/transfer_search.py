@@ -19,7 +19,7 @@ Tiers 2 and 3 follow the plain method's path (:func:`~casa1000.studies.transfer_
 but decide its exports from what AC has shown (:class:`~casa1000.studies.transfer_walk.Knowledge`).
 Every :data:`SEED_EVERY`-th hour is searched first; each other hour starts from
 its nearest searched hour: a full AC N-1 at that hour's capability and the
-suspects at its last insecure export.  When every contingency's security is
+suspects at the export it found insecure above it.  When every contingency's security is
 monotone in the export, these two solves settle the whole path, and the hours
 whose capability lies elsewhere solve what is left undecided.  A watched
 (hour, contingency) -- beyond a limit at zero export, so the rule's limit is its
@@ -247,6 +247,7 @@ class TransferSearch:
             keep = np.union1d(need[j], candidates[j])
             self.refs.keep_zero(j, keep, take_rows(res, keep))
         self.refs.fetch({j: np.union1d(need[j], candidates.get(j, need[j][:0])) for j in own})
+        self.refs.release_kept()
         # a converged case beyond a limit at zero export, on a branch the export moves
         # or at a bus: the first MW may cross its (widened) limit while larger exports
         # relieve it -- its security need not be monotone
@@ -283,7 +284,8 @@ class TransferSearch:
         """Follow the path of ``hours``, AC-solving what the knowledge leaves undecided."""
 
         def solve(at: IntArray, export: FloatArray, want: BoolArray) -> None:
-            self._solve(at, export, want, know, "search")
+            # the walk keeps only exact pairs' verdicts: the bounds sum up the others
+            self._solve(at, export, want, know, "search", keep=False)
 
         return walk(
             hours,
@@ -295,7 +297,14 @@ class TransferSearch:
         )
 
     def _solve(
-        self, hours: IntArray, export: FloatArray, want: BoolArray, know: Knowledge, stage: str
+        self,
+        hours: IntArray,
+        export: FloatArray,
+        want: BoolArray,
+        know: Knowledge,
+        stage: str,
+        *,
+        keep: bool = True,
     ) -> BoolArray:
         """AC-solve ``want[i, j]`` at ``(hours[i], export[i])``; record; (hours,) any insecure."""
         insecure = np.zeros(hours.size, dtype=bool)
@@ -310,7 +319,7 @@ class TransferSearch:
             if j:
                 self.cases[stage] += int(res.ac_solved.sum())
             v = self.refs.verdicts(j, hours[rows], res)
-            know.record(hours[rows], j, export[rows], v)
+            know.record(hours[rows], j, export[rows], v, keep=keep)
             insecure[rows] |= v.insecure
         return insecure
 

@@ -67,8 +67,14 @@ class Knowledge:
         self.suspect |= pairs
         self.exact |= pairs
 
-    def record(self, hours: IntArray, j: int, export: FloatArray, v: Verdicts) -> None:
-        """Record the verdicts of contingency ``j`` in ``hours`` at ``export``."""
+    def record(
+        self, hours: IntArray, j: int, export: FloatArray, v: Verdicts, *, keep: bool = True
+    ) -> None:
+        """Record the verdicts of contingency ``j`` in ``hours`` at ``export``.
+
+        The memo keeps the verdicts of suspects; with ``keep`` False only those of
+        the pairs decided exactly (the others are summed up by the bounds).
+        """
         bad = v.insecure
         self.insecure_from[hours[bad], j] = np.minimum(
             self.insecure_from[hours[bad], j], export[bad]
@@ -76,7 +82,8 @@ class Knowledge:
         self.suspect[hours[bad], j] = True
         good = ~bad
         self.secure_to[hours[good], j] = np.maximum(self.secure_to[hours[good], j], export[good])
-        for i in np.flatnonzero(self.suspect[hours, j]):
+        kept = self.suspect[hours, j] if keep else self.exact[hours, j]
+        for i in np.flatnonzero(kept):
             self.memo[(int(hours[i]), j, float(export[i]))] = (
                 bool(bad[i]),
                 float(v.severity[i]),
