@@ -180,6 +180,7 @@ def drill_down(ds: xr.Dataset, n: int = 6) -> DrillDown:
     """
     from casa1000.grid.params import GridParams
     from casa1000.studies.contingency import ContingencyConfig, prepare
+    from casa1000.studies.engine.contingency_sweep import ContingencySweep
     from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
 
     picks = worst_cases(ds, n)
@@ -199,8 +200,9 @@ def drill_down(ds: xr.Dataset, n: int = 6) -> DrillDown:
         return DrillDown(
             cases=(), note="No drill-down: the rebuilt contingency set differs from the result's."
         )
-    result = scr.sweep.run(
-        lambda j: scr.post.state(scr.contingencies[j]),
+    result = ContingencySweep(scr.batch, config.limits).run(
+        lambda j, part: scr.post(part).state(scr.contingencies[j]),
+        len(hours),
         len(ids),
         twins=scr.twins,
         keep_elements=True,

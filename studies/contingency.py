@@ -6,7 +6,7 @@ post-contingency state of :mod:`casa1000.studies.security.post_contingency` is
 solved by a full AC load flow (:mod:`casa1000.studies.engine.contingency_sweep`) and reported:
 convergence (with the reason), islands and unserved load, the most loaded branch,
 the lowest and highest voltage with their buses, violations by type against
-:class:`~casa1000.studies.engine.contingency_sweep.Limits`, and a performance index.
+:class:`~casa1000.studies.security.limits.Limits`, and a performance index.
 
 Tiers.  No case is screened out by a linear estimate: every (hour, contingency)
 row is either AC-solved or an exact copy of an AC-solved row (identical
@@ -45,14 +45,12 @@ from casa1000.grid.params import GridParams
 from casa1000.studies import contingency_tables
 from casa1000.studies.engine.batch_ac import BatchAC
 from casa1000.studies.engine.contingency_sweep import (
-    MAX_ITER,
-    STATUS_REASON,
-    TOLERANCE_PU,
     ContingencySweep,
-    Status,
+    ElementWorst,
     SweepResult,
     Twin,
 )
+from casa1000.studies.engine.row_solver import MAX_ITER, STATUS_REASON, TOLERANCE_PU, Status
 from casa1000.studies.security.contingency_set import (
     Contingency,
     ContingencyKind,
@@ -89,7 +87,8 @@ class ContingencyConfig:
     threads
         Worker threads of the batch solver.
     chunk_rows
-        Rows solved per batch call (bounds memory).
+        Rows solved and held at once (bounds memory: about 2 kB a row, plus
+        about 100 bytes per (hour, contingency) for the result itself).
     """
 
     months: tuple[int, ...] = ()
@@ -99,13 +98,13 @@ class ContingencyConfig:
     groups_file: Path | None = None
     include_groups: bool = True
     threads: int = 2
-    chunk_rows: int = 40_000
+    chunk_rows: int = 10_000
 
 
 SCHEMA = DatasetSchema(
     name="contingency",
     title="casa1000 contingency screening",
-    version=1,
+    version=2,
     coords={
         "time": VariableSpec(
             dims=("time",), dtype="datetime64[ns]", long_name="hour (local UTC+05:00)"
@@ -140,19 +139,28 @@ SCHEMA = DatasetSchema(
             dims=("time", "contingency"), long_name="highest branch loading", units="%"
         ),
         "max_loading_branch": VariableSpec(
-            dims=("time", "contingency"), long_name="most loaded branch", dtype="str"
+            dims=("time", "contingency"),
+            long_name="most loaded branch (index into branch; -1: none)",
+            dtype="int32",
+            lookup="branch",
         ),
         "vm_min_pu": VariableSpec(
             dims=("time", "contingency"), long_name="lowest energised bus voltage", units="pu"
         ),
         "vm_min_bus": VariableSpec(
-            dims=("time", "contingency"), long_name="bus of vm_min_pu", dtype="str"
+            dims=("time", "contingency"),
+            long_name="bus of vm_min_pu (index into bus; -1: none)",
+            dtype="int32",
+            lookup="bus",
         ),
         "vm_max_pu": VariableSpec(
             dims=("time", "contingency"), long_name="highest bus voltage", units="pu"
         ),
         "vm_max_bus": VariableSpec(
-            dims=("time", "contingency"), long_name="bus of vm_max_pu", dtype="str"
+            dims=("time", "contingency"),
+            long_name="bus of vm_max_pu (index into bus; -1: none)",
+            dtype="int32",
+            lookup="bus",
         ),
         "thermal_violations": VariableSpec(
             dims=("time", "contingency"),
@@ -285,23 +293,32 @@ def find_twins(built: BuiltNet, contingencies: tuple[Contingency, ...]) -> dict[
     return twins
 
 
-@dataclass(kw_only=True)
 class _Flags:
-    kg_share_lost: dict[int, bool] = field(default_factory=dict)
-    islanded_buses: dict[int, int] = field(default_factory=dict)
-    unserved: dict[int, npt.NDArray[np.float64]] = field(default_factory=dict)
-    export_lost: dict[int, npt.NDArray[np.float64]] = field(default_factory=dict)
-    hvdc_capacity: dict[int, float] = field(default_factory=dict)
-    hvdc_sent: dict[int, npt.NDArray[np.float64]] = field(default_factory=dict)
+    """What each post-contingency state says beyond its load flow, per (hour, contingency)."""
 
-    def record(self, j: int, st: PostState) -> PostState:
-        self.hvdc_capacity[j] = st.hvdc_capacity_mw
-        self.hvdc_sent[j] = st.hvdc_sent_mw
+    def __init__(self, hours: int, n_c: int) -> None:
+        shape = (hours, n_c)
+        self.unserved = np.zeros(shape)
+        self.export_lost = np.zeros(shape)
+        self.hvdc_sent = np.zeros(shape)
+        self.kg_share_lost = np.zeros(n_c, dtype=bool)
+        self.islanded_buses = np.zeros(n_c, dtype=np.int16)
+        self.hvdc_capacity = np.zeros(n_c)
+
+    def record(self, j: int, part: slice, st: PostState) -> PostState:
+        self.unserved[part, j] = st.unserved_mw
+        self.export_lost[part, j] = st.export_cut_mw + st.export_islanded_mw
+        self.hvdc_sent[part, j] = st.hvdc_sent_mw
         self.kg_share_lost[j] = st.kg_share_lost
         self.islanded_buses[j] = int(st.island_bus.sum())
-        self.unserved[j] = st.unserved_mw
-        self.export_lost[j] = st.export_cut_mw + st.export_islanded_mw
+        self.hvdc_capacity[j] = st.hvdc_capacity_mw
         return st
+
+    def copy_twin(self, j: int, j0: int) -> None:
+        for arr in (self.unserved, self.export_lost, self.hvdc_sent):
+            arr[:, j] = arr[:, j0]
+        for per_c in (self.kg_share_lost, self.islanded_buses, self.hvdc_capacity):
+            per_c[j] = per_c[j0]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -309,17 +326,22 @@ class Screening:
     """The pieces of one screening run, shared by the contingency and transfer studies."""
 
     built: BuiltNet
-    post: PostContingency
+    inputs: ScheduleInputs
     contingencies: tuple[Contingency, ...]
     twins: dict[int, Twin]
-    sweep: ContingencySweep
+    batch: BatchAC
+
+    def post(self, hours: slice | npt.NDArray[np.int64]) -> PostContingency:
+        """Post-contingency states of some hours (a slice or row indices of the inputs)."""
+        if isinstance(hours, slice):
+            rows = np.arange(hours.start or 0, hours.stop)
+            return PostContingency(self.built, self.inputs.take(rows))
+        return PostContingency(self.built, self.inputs.take(hours))
 
 
 def prepare(params: GridParams, inputs: ScheduleInputs, config: ContingencyConfig) -> Screening:
     """Build the network, its batch solver and the contingency set for ``inputs``."""
-    post_base = inputs.schedule(params)
-    built = build_net(params, post_base, 0)
-    post = PostContingency(built, inputs)
+    built = build_net(params, inputs.schedule(params), 0)
     contingencies = define_contingencies(
         built,
         min_unit_mw=config.min_unit_mw,
@@ -327,15 +349,12 @@ def prepare(params: GridParams, inputs: ScheduleInputs, config: ContingencyConfi
         groups_file=config.groups_file,
         include_groups=config.include_groups,
     )
-    sweep = ContingencySweep(
-        BatchAC(built), config.limits, threads=config.threads, chunk_rows=config.chunk_rows
-    )
     return Screening(
         built=built,
-        post=post,
+        inputs=inputs,
         contingencies=contingencies,
         twins=find_twins(built, contingencies),
-        sweep=sweep,
+        batch=BatchAC(built),
     )
 
 
@@ -365,8 +384,10 @@ def run_contingency(
         Dims ``time``, ``contingency``, ``branch``, ``bus``: per (hour,
         contingency) status, loadings, voltages, violations, islands, unserved
         load and performance index; per element the worst case with its hour and
-        contingency.  Units in attrs, provenance and tier counts in the dataset
-        attrs.  Neither input is modified.
+        contingency.  The most loaded branch and the extreme buses are integer
+        codes into the ``branch`` and ``bus`` coordinates (attribute ``lookup``,
+        ``-1``: none).  Units in attrs, provenance and tier counts in the
+        dataset attrs.  Neither input is modified.
 
     Raises
     ------
@@ -377,39 +398,48 @@ def run_contingency(
     return execute(SPEC, inputs, config, progress=progress).dataset
 
 
+class _States:
+    """Post-contingency states of one run of hours at a time (the run the sweep is on)."""
+
+    def __init__(self, scr: Screening, flags: _Flags) -> None:
+        self.scr = scr
+        self.flags = flags
+        self._part: slice | None = None
+        self._post: PostContingency | None = None
+
+    def __call__(self, j: int, part: slice) -> PostState:
+        if self._post is None or part != self._part:
+            self._part, self._post = part, self.scr.post(part)
+        return self.flags.record(j, part, self._post.state(self.scr.contingencies[j]))
+
+
 def _run(inputs: StudyInputs, config: ContingencyConfig, report: Progress) -> xr.Dataset:
     params = inputs.params
     profiles = select_hours(inputs.profiles, config.months)
     report("setup", 0.0)
     scr = prepare(params, inputs_from_profiles(params, profiles), config)
-    flags = _Flags()
+    hours = profiles.sizes["time"]
     n_c = len(scr.contingencies)
-    result = scr.sweep.run(
-        lambda j: flags.record(j, scr.post.state(scr.contingencies[j])),
+    flags = _Flags(hours, n_c)
+    sweep = ContingencySweep(
+        scr.batch, config.limits, threads=config.threads, chunk_rows=config.chunk_rows
+    )
+    result = sweep.run(
+        _States(scr, flags),
+        hours,
         n_c,
         twins=scr.twins,
         progress=lambda done: report("solve", done),
     )
     for j, (j0, _) in scr.twins.items():
-        flags.kg_share_lost[j] = flags.kg_share_lost[j0]
-        flags.islanded_buses[j] = flags.islanded_buses[j0]
-        flags.unserved[j] = flags.unserved[j0]
-        flags.export_lost[j] = flags.export_lost[j0]
-        flags.hvdc_capacity[j] = flags.hvdc_capacity[j0]
-        flags.hvdc_sent[j] = flags.hvdc_sent[j0]
+        flags.copy_twin(j, j0)
     report("assemble", 1.0)
-    ds = _assemble(params, profiles, scr, result, flags, config)
-    ds.attrs[RUN_FACT_PREFIX + "solver_time_s"] = round(scr.sweep.solver_s, 3)
+    ds = _assemble(profiles, scr, result, flags, config)
+    ds.attrs[RUN_FACT_PREFIX + "solver_time_s"] = round(sweep.solver_s, 3)
     return ds
 
 
-def _names(ids: list[str], index: npt.NDArray[np.int64]) -> npt.NDArray[np.str_]:
-    lookup = np.array([*ids, ""], dtype=object)
-    return np.asarray(lookup[np.where(index >= 0, index, len(ids))].astype(str))
-
-
 def _assemble(
-    params: GridParams,
     profiles: xr.Dataset,
     scr: Screening,
     r: SweepResult,
@@ -418,32 +448,27 @@ def _assemble(
 ) -> xr.Dataset:
     net, ix = scr.built.net, scr.built.index
     cs = scr.contingencies
-    n_c = len(cs)
     time_ = profiles.time.values
     branch_ids = ix.branch_ids
     bus_ids = [str(b) for b in net.bus.name]
     lim = config.limits
     ok = r.status == Status.CONVERGED
-    unserved = np.column_stack([flags.unserved[j] for j in range(n_c)])
-    export_lost = np.column_stack([flags.export_lost[j] for j in range(n_c)])
     violations = r.thermal_violations + r.undervoltage_violations + r.overvoltage_violations
-    pi = r.pi_thermal + r.pi_voltage
     n_twin_rows = len(scr.twins) * len(time_)
     n_ac = int(r.solved.sum())
     n_rows = r.status.size
+    ids = np.array([c.id for c in cs])
 
     def worst_by_element(
-        arr: npt.NDArray[np.float64], pick_max: bool
+        worst: ElementWorst, pick_max: bool
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.str_], npt.NDArray[np.datetime64]]:
-        vals = np.where(np.isnan(arr[:, :, 0]), -np.inf if pick_max else np.inf, arr[:, :, 0])
+        vals = np.where(np.isnan(worst.value), -np.inf if pick_max else np.inf, worst.value)
         j = vals.argmax(axis=0) if pick_max else vals.argmin(axis=0)
-        e = np.arange(arr.shape[1])
-        value = arr[j, e, 0]
-        hour = arr[j, e, 1]
+        e = np.arange(worst.value.shape[1])
+        hour = worst.hour[j, e]
         found = hour >= 0
-        cid = np.where(found, np.array([c.id for c in cs])[j], "")
-        when = np.where(found, time_[np.where(found, hour, 0).astype(int)], np.datetime64("NaT"))
-        return value, cid.astype(str), when
+        when = np.where(found, time_[np.maximum(hour, 0)], np.datetime64("NaT"))
+        return worst.value[j, e], np.where(found, ids[j], ""), when
 
     wl, wl_c, wl_t = worst_by_element(r.worst_loading, True)
     wlo, wlo_c, wlo_t = worst_by_element(r.worst_vm_min, False)
@@ -453,23 +478,23 @@ def _assemble(
         "converged": ok,
         "ac_solved": r.solved,
         "max_loading_percent": r.max_loading_percent,
-        "max_loading_branch": _names(branch_ids, r.max_loading_branch),
+        "max_loading_branch": r.max_loading_branch,
         "vm_min_pu": r.vm_min_pu,
-        "vm_min_bus": _names(bus_ids, r.vm_min_bus),
+        "vm_min_bus": r.vm_min_bus,
         "vm_max_pu": r.vm_max_pu,
-        "vm_max_bus": _names(bus_ids, r.vm_max_bus),
-        "thermal_violations": r.thermal_violations.astype(np.int16),
-        "undervoltage_violations": r.undervoltage_violations.astype(np.int16),
-        "overvoltage_violations": r.overvoltage_violations.astype(np.int16),
-        "secure": ok & (violations == 0) & (unserved <= 1e-9),
-        "unserved_mw": unserved,
-        "export_lost_mw": export_lost,
-        "performance_index": pi,
+        "vm_max_bus": r.vm_max_bus,
+        "thermal_violations": r.thermal_violations,
+        "undervoltage_violations": r.undervoltage_violations,
+        "overvoltage_violations": r.overvoltage_violations,
+        "secure": ok & (violations == 0) & (flags.unserved <= 1e-9),
+        "unserved_mw": flags.unserved,
+        "export_lost_mw": flags.export_lost,
+        "performance_index": r.pi_thermal + r.pi_voltage,
         "pi_thermal": r.pi_thermal,
         "pi_voltage": r.pi_voltage,
-        "worst_loading_percent": r.worst_loading[:, :, 0],
-        "worst_vm_min_pu": r.worst_vm_min[:, :, 0],
-        "worst_vm_max_pu": r.worst_vm_max[:, :, 0],
+        "worst_loading_percent": r.worst_loading.value,
+        "worst_vm_min_pu": r.worst_vm_min.value,
+        "worst_vm_max_pu": r.worst_vm_max.value,
         "branch_worst_loading_percent": wl,
         "branch_worst_contingency": wl_c,
         "branch_worst_time": wl_t,
@@ -479,10 +504,10 @@ def _assemble(
         "bus_worst_vm_max_pu": whi,
         "bus_worst_vm_max_contingency": whi_c,
         "bus_worst_vm_max_time": whi_t,
-        "kg_share_lost": np.array([flags.kg_share_lost[j] for j in range(n_c)]),
-        "hvdc_capacity_mw": np.array([flags.hvdc_capacity[j] for j in range(n_c)]),
-        "hvdc_sent_mw": np.column_stack([flags.hvdc_sent[j] for j in range(n_c)]),
-        "islanded_buses": np.array([flags.islanded_buses[j] for j in range(n_c)], dtype=np.int16),
+        "kg_share_lost": flags.kg_share_lost,
+        "hvdc_capacity_mw": flags.hvdc_capacity,
+        "hvdc_sent_mw": flags.hvdc_sent,
+        "islanded_buses": flags.islanded_buses,
     }
     return SCHEMA.build(
         coords={

@@ -11,12 +11,22 @@ import numpy.typing as npt
 import pandas as pd
 import xarray as xr
 
+from casa1000.studies.spine.schema import decode_lookup
 from casa1000.studies.spine.study import StudySummary
 
 
 def _hours_with(cond: xr.DataArray) -> npt.NDArray[np.int64]:
     """Hours in which ``cond`` holds, per contingency."""
     return np.asarray(cond.sum("time").values, dtype=np.int64)
+
+
+def _labels(
+    ds: xr.Dataset, name: str, hour: npt.NDArray[np.intp], c: npt.NDArray[np.intp]
+) -> npt.NDArray[np.str_]:
+    """Decode the element codes of ``ds[name]`` at (``hour[i]``, ``c[i]``) into IDs."""
+    var = ds[name]
+    picked = xr.DataArray(var.values[hour, c], dims="row", attrs=var.attrs)
+    return np.asarray(decode_lookup(picked, ds).values)
 
 
 def contingency_table(ds: xr.Dataset) -> pd.DataFrame:
@@ -55,7 +65,7 @@ def contingency_table(ds: xr.Dataset) -> pd.DataFrame:
             "max_unserved_mw": ds.unserved_mw.max("time").values,
             "max_export_lost_mw": ds.export_lost_mw.max("time").values,
             "worst_loading_percent": loading.max("time").values,
-            "worst_loading_branch": ds.max_loading_branch.values[t_arg, c],
+            "worst_loading_branch": _labels(ds, "max_loading_branch", t_arg, c),
             # a contingency that never converges has no worst hour
             "worst_loading_time": np.where(
                 loading.notnull().any("time").values,
@@ -63,7 +73,7 @@ def contingency_table(ds: xr.Dataset) -> pd.DataFrame:
                 np.datetime64("NaT"),
             ),
             "vm_min_pu": ds.vm_min_pu.min("time").values,
-            "vm_min_bus": ds.vm_min_bus.values[v_arg, c],
+            "vm_min_bus": _labels(ds, "vm_min_bus", v_arg, c),
             "vm_max_pu": ds.vm_max_pu.max("time").values,
             "max_performance_index": ds.performance_index.max("time").values,
             "mean_performance_index": ds.performance_index.mean("time").values,

@@ -1,79 +1,76 @@
 """Secure transfer capability: the largest CASA export that is N-1 secure, hour by hour.
 
 The export is the total sent at the sending end (HVDC plus, as built, the Afghan
-corridor), split pro rata to the contracted PK and AF capacities, and dispatched
-by the seasonal rule (:func:`~casa1000.grid.schedule.make_schedule`).  An export
-is secure in an hour when the base case and every contingency of the screening
-set converge within the limits.  Violations the transfer does not cause do not
-limit it (as in the seasonal study's curtailment and MUST's FCITC): a branch
-limits only if the transfer moves it -- its distribution factor
-``|dS/dT|`` between zero export and the ceiling is at least
-``distribution_factor_cutoff`` -- and then only beyond the larger of its limit
-and its loading at zero export; a bus voltage likewise only beyond the band
-widened to its zero-export value.  A case that does not converge at zero export,
-is counted (``preexisting_violations``) but does not limit the transfer; load
-islanded by the outage is not a transfer limit either (see the contingency
-study).  These rules are monotone: a tighter limit never raises the capability.
+corridor), split pro rata to the contracted PK and AF capacities (or all to one
+offtaker, :class:`TransferDirection`), and dispatched by the seasonal rule
+(:func:`~casa1000.grid.schedule.make_schedule`).  An export is secure in an hour
+when the base case and every contingency of the screening set converge within
+the limits, by the rule of :mod:`casa1000.studies.transfer_rules`: violations
+the transfer does not cause do not limit it (as in the seasonal study's
+curtailment and MUST's FCITC) -- a branch limits only if the transfer moves it
+(its distribution factor ``|dS/dT|`` between zero export and the ceiling is at
+least ``distribution_factor_cutoff``) and then only beyond the larger of its
+limit and its loading at zero export; a bus voltage likewise only beyond the
+band widened to its zero-export value; a case that does not converge at zero
+export is counted (``preexisting_violations``) but does not limit; load islanded
+by the outage is not a transfer limit either (see the contingency study).  These
+rules are monotone: a tighter limit never raises the capability.
 
-Method (tiers):
+Method (tiers, :mod:`casa1000.studies.transfer_search`): a linear estimate from
+the ceiling and zero-export AC states (tier 1), AC verification of the estimate
+and one step above (tier 2), bisection to ``resolution_mw`` (tier 3).  Each tried
+export is decided by AC-solving the contingencies insecure at the ceiling (the
+hour's suspects); the capability found is verified by a full AC N-1, and an hour
+whose verification finds another insecure contingency is searched again with it.
+Every reported capability is AC N-1 secure, and the tried export above it is AC
+insecure (or the capability is within ``resolution_mw`` of the ceiling).
 
-1. **Linear** -- every hour and contingency is AC-solved at zero export and at
-   the ceiling; each branch loading and bus voltage is interpolated linearly
-   between the two to find the export at which it first crosses its limit.  The
-   smallest crossing over elements and contingencies is the estimate, with its
-   limiting element and contingency (FCITC-style).
-2. **AC verification** -- base case and every contingency are AC-solved at the
-   estimate of every hour, and, where it passes, one ``resolution_mw`` above it.
-   Hours secure at the estimate and insecure one step above are done.
-3. **Refinement** -- an hour that fails at its estimate is bisected downwards,
-   one still secure above it upwards (up to the ceiling), with full AC N-1 at
-   each step until the interval is narrower than ``resolution_mw``; the limiting
-   element and contingency are then those of the first insecure export.
-
-A case that does not converge at a tried export (but did at zero) makes it
-insecure.
+Hours are searched in runs of ``chunk_hours`` and rows solved ``chunk_rows`` at a
+time, so memory does not grow with the length of the study beyond its result.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 import xarray as xr
 
 from casa1000.errors import InputError
-from casa1000.grid.builder import BuiltNet
 from casa1000.grid.params import GridParams
-from casa1000.studies.contingency import ContingencyConfig, prepare
-from casa1000.studies.engine.contingency_sweep import Status, Twin
-from casa1000.studies.security.contingency_set import Contingency
+from casa1000.studies import transfer_tables
+from casa1000.studies.contingency import ContingencyConfig, Screening, prepare
+from casa1000.studies.engine.row_solver import RowSolver
 from casa1000.studies.security.limits import Limits
-from casa1000.studies.security.post_contingency import PostContingency
 from casa1000.studies.spine.hours import select_hours
 from casa1000.studies.spine.runner import execute
 from casa1000.studies.spine.scenario import Scenario, StudyInputs
 from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
 from casa1000.studies.spine.schema import DatasetSchema, VariableSpec
-from casa1000.studies.spine.study import Progress, StudySpec, StudySummary
+from casa1000.studies.spine.study import RUN_FACT_PREFIX, Progress, StudySpec
+from casa1000.studies.transfer_levels import Network
+from casa1000.studies.transfer_rules import Limiter, SecurityRule
+from casa1000.studies.transfer_search import SearchResult, TransferSearch
+from casa1000.studies.transfer_tables import limiter_summary, transfer_table
 
 FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 
-
-class Limiter(IntEnum):
-    """What limits the transfer in an hour."""
-
-    CEILING = 0
-    """Nothing up to the ceiling (the link and corridor ratings)."""
-    THERMAL = 1
-    UNDERVOLTAGE = 2
-    OVERVOLTAGE = 3
-    NONCONVERGENCE = 4
+__all__ = [
+    "SCHEMA",
+    "SPEC",
+    "Limiter",
+    "TransferConfig",
+    "TransferDirection",
+    "export_direction",
+    "limiter_summary",
+    "run_transfer",
+    "transfer_table",
+]
 
 
 class TransferDirection(StrEnum):
@@ -111,10 +108,22 @@ class TransferConfig:
     min_unit_mw, min_plant_mw, groups_file, include_groups
         The contingency set (see
         :func:`~casa1000.studies.security.contingency_set.define_contingencies`).
+    zero_export_n1
+        Solve every contingency at zero export, as the plain method does: exact
+        ``preexisting_violations`` everywhere, and an (hour, contingency) already
+        beyond a limit at zero export is decided by AC at every export of the
+        path (the first MW may cross its widened limit while larger exports
+        relieve it, so its security need not be monotone).  Off: about a quarter
+        faster; zero-export states only where a verdict needs them
+        (``preexisting_violations`` -1 elsewhere); every capability is still AC
+        N-1 secure with the export above it insecure, but in such hours it may
+        differ from the plain method's.
     threads
         Worker threads of the batch solver.
-    group_size
-        Contingencies solved together with their element arrays kept (bounds memory).
+    chunk_rows
+        Rows solved and held at once (about 2 kB a row).
+    chunk_hours
+        Hours searched at once (bounds the zero-export references kept).
     """
 
     months: tuple[int, ...] = ()
@@ -127,8 +136,10 @@ class TransferConfig:
     groups_file: Path | None = None
     include_groups: bool = True
     distribution_factor_cutoff: float = 0.03
+    zero_export_n1: bool = True
     threads: int = 2
-    group_size: int = 12
+    chunk_rows: int = 16_000
+    chunk_hours: int = 1460
 
     def __post_init__(self) -> None:
         if self.ceiling_mw is not None and not self.ceiling_mw > 0:
@@ -137,14 +148,15 @@ class TransferConfig:
             raise InputError(
                 "--resolution-mw", "resolution_mw", self.resolution_mw, "a step > 0 MW"
             )
-        if self.group_size < 2:
-            raise InputError("group_size", "group_size", self.group_size, "2 or more")
+        for name in ("chunk_rows", "chunk_hours"):
+            if getattr(self, name) < 1:
+                raise InputError(name, name, getattr(self, name), "1 or more")
 
 
 SCHEMA = DatasetSchema(
     name="transfer",
     title="casa1000 secure transfer capability",
-    version=1,
+    version=2,
     coords={
         "time": VariableSpec(
             dims=("time",), dtype="datetime64[ns]", long_name="hour (local UTC+05:00)"
@@ -157,6 +169,14 @@ SCHEMA = DatasetSchema(
     variables={
         "transfer_capability_mw": VariableSpec(
             dims=("time",), long_name="largest N-1 secure export (sending end)", units="MW"
+        ),
+        "insecure_above_mw": VariableSpec(
+            dims=("time",),
+            long_name=(
+                "export above the capability found AC N-1 insecure "
+                "(NaN: none, the capability is within resolution_mw of the ceiling)"
+            ),
+            units="MW",
         ),
         "linear_estimate_mw": VariableSpec(
             dims=("time",), long_name="tier-1 linear estimate of the capability", units="MW"
@@ -191,147 +211,16 @@ SCHEMA = DatasetSchema(
         ),
         "preexisting_violations": VariableSpec(
             dims=("time", "contingency"),
-            long_name="violations (and non-convergence) already present at zero export",
+            long_name=(
+                "violations (and non-convergence) already present at zero export "
+                "(-1: not solved there, with zero_export_n1 off)"
+            ),
             units="1",
             dtype="int16",
         ),
     },
 )
 """The declared transfer-capability result."""
-
-
-@dataclass(kw_only=True)
-class _Level:
-    """AC N-1 at one export level: per (hour, contingency) verdicts and the limiting element."""
-
-    insecure: BoolArray
-    severity: FloatArray
-    element: IntArray
-    kind: npt.NDArray[np.int8]
-
-
-class _Study:
-    def __init__(self, params: GridParams, profiles: xr.Dataset, config: TransferConfig) -> None:
-        self.params = params
-        self.profiles = profiles
-        self.config = config
-        contract = params.contract
-        self.shares: dict[str, float] | None = {
-            TransferDirection.TOTAL: None,
-            TransferDirection.PAKISTAN: {"PK": 1.0, "AF": 0.0},
-            TransferDirection.AFGHANISTAN: {"PK": 0.0, "AF": 1.0},
-        }[config.direction]
-        default_ceiling = {
-            TransferDirection.TOTAL: contract.pakistan_mw + contract.afghanistan_mw,
-            TransferDirection.PAKISTAN: params.hvdc.rating_mw,
-            TransferDirection.AFGHANISTAN: contract.afghanistan_mw,
-        }[config.direction]
-        self.ceiling = default_ceiling if config.ceiling_mw is None else config.ceiling_mw
-        hours = profiles.sizes["time"]
-        top = inputs_from_profiles(
-            params, profiles, np.full(hours, self.ceiling), shares=self.shares
-        )
-        screening = prepare(
-            params,
-            top,
-            ContingencyConfig(
-                limits=config.limits,
-                min_unit_mw=config.min_unit_mw,
-                min_plant_mw=config.min_plant_mw,
-                groups_file=config.groups_file,
-                include_groups=config.include_groups,
-                threads=config.threads,
-            ),
-        )
-        self.built: BuiltNet = screening.built
-        self.contingencies: tuple[Contingency, ...] = screening.contingencies
-        self.twins = screening.twins
-        self.sweep = screening.sweep
-        self.n_branch = self.sweep.n_branch
-        self.rating_mva = self.sweep.batch.rating_mva
-        self.rows_solved = 0
-        n = len(self.contingencies)
-        size = config.group_size
-        self.groups = [[0, *range(lo, min(n, lo + size - 1))] for lo in range(1, n, size - 1)]
-
-    def _group_twins(self, group: list[int]) -> dict[int, Twin]:
-        local = {g: i for i, g in enumerate(group)}
-        return {
-            local[j]: (local[j0], perm)
-            for j, (j0, perm) in self.twins.items()
-            if j in local and j0 in local
-        }
-
-    def post(self, hours: IntArray, export_mw: FloatArray) -> PostContingency:
-        """Post-contingency states of ``hours`` at ``export_mw``, built once per export level."""
-        inputs = inputs_from_profiles(
-            self.params, self.profiles.isel(time=hours), export_mw, shares=self.shares
-        )
-        return PostContingency(self.built, inputs)
-
-    def solve(
-        self, post: PostContingency, group: list[int]
-    ) -> tuple[BoolArray, FloatArray, FloatArray]:
-        """(rows, group) converged, (rows, group, branches) loading, (rows, group, buses) vm."""
-        res = self.sweep.run(
-            lambda j: post.state(self.contingencies[group[j]]),
-            len(group),
-            twins=self._group_twins(group),
-            keep_elements=True,
-        )
-        self.rows_solved += int(res.solved.sum())
-        assert res.loading is not None and res.vm is not None
-        return res.status == Status.CONVERGED, res.loading, res.vm
-
-    def level(
-        self,
-        hours: IntArray,
-        export_mw: FloatArray,
-        zero: dict[int, tuple[npt.NDArray[np.generic], ...]],
-    ) -> _Level:
-        """Verdicts at ``export_mw`` against the zero-export state ``zero`` of each group."""
-        lim = self.config.limits
-        n_c = len(self.contingencies)
-        insecure = np.zeros((hours.size, n_c), dtype=bool)
-        severity = np.zeros((hours.size, n_c))
-        element = np.full((hours.size, n_c), -1, dtype=np.int64)
-        kind = np.zeros((hours.size, n_c), dtype=np.int8)
-        half = 0.5 * (lim.vmax_pu - lim.vmin_pu)
-        post = self.post(hours, export_mw)
-        for gi, group in enumerate(self.groups):
-            ok, loading, vm = self.solve(post, group)
-            ok0, l0, v0, moves = (a[hours] for a in zero[gi])
-            tol = 1e-6
-            with np.errstate(invalid="ignore"):
-                allowed = np.maximum(lim.thermal_percent, l0)
-                excess = np.concatenate(
-                    [
-                        np.where(moves, (loading - allowed - tol) / lim.thermal_percent, 0.0),
-                        (np.minimum(lim.vmin_pu, v0) - vm - tol) / half,
-                        (vm - np.maximum(lim.vmax_pu, v0) - tol) / half,
-                    ],
-                    axis=2,
-                )
-            excess = np.nan_to_num(excess, nan=0.0)
-            worst = excess.argmax(axis=2)
-            value = np.take_along_axis(excess, worst[:, :, None], axis=2)[:, :, 0]
-            diverged = np.asarray(ok0, dtype=bool) & ~ok
-            bad = diverged | (value > 1e-9)
-            cols = np.array(group)
-            insecure[:, cols] = bad
-            severity[:, cols] = np.where(diverged, np.inf, value)
-            nb, nu = self.n_branch, vm.shape[2]
-            element[:, cols] = np.where(worst < nb, worst, (worst - nb) % nu + nb)
-            kind[:, cols] = np.where(
-                diverged,
-                Limiter.NONCONVERGENCE,
-                np.where(
-                    worst < nb,
-                    Limiter.THERMAL,
-                    np.where(worst < nb + nu, Limiter.UNDERVOLTAGE, Limiter.OVERVOLTAGE),
-                ),
-            )
-        return _Level(insecure=insecure, severity=severity, element=element, kind=kind)
 
 
 def run_transfer(
@@ -360,7 +249,7 @@ def run_transfer(
         Dims ``time`` and ``contingency``: ``transfer_capability_mw`` with
         ``limiting_contingency``, ``limiting_element`` and ``limiter`` per hour,
         the linear estimate and per-contingency crossing exports, the tier that
-        settled each hour; tier counts and provenance in the attrs.
+        settled each hour; AC case counts per stage and provenance in the attrs.
 
     Raises
     ------
@@ -371,123 +260,99 @@ def run_transfer(
     return execute(SPEC, inputs, config, progress=progress).dataset
 
 
+def export_direction(
+    params: GridParams, config: TransferConfig
+) -> tuple[dict[str, float] | None, float]:
+    """Return the offtaker shares of the export (None: pro rata) and the ceiling [MW]."""
+    contract = params.contract
+    shares = {
+        TransferDirection.TOTAL: None,
+        TransferDirection.PAKISTAN: {"PK": 1.0, "AF": 0.0},
+        TransferDirection.AFGHANISTAN: {"PK": 0.0, "AF": 1.0},
+    }[config.direction]
+    default_ceiling = {
+        TransferDirection.TOTAL: contract.pakistan_mw + contract.afghanistan_mw,
+        TransferDirection.PAKISTAN: params.hvdc.rating_mw,
+        TransferDirection.AFGHANISTAN: contract.afghanistan_mw,
+    }[config.direction]
+    return shares, default_ceiling if config.ceiling_mw is None else config.ceiling_mw
+
+
 def _run(inputs: StudyInputs, config: TransferConfig, report: Progress) -> xr.Dataset:
     params = inputs.params
     profiles = select_hours(inputs.profiles, config.months)
-    study = _Study(params, profiles, config)
-    lim = config.limits
+    shares, ceiling = export_direction(params, config)
     hours = profiles.sizes["time"]
-    every = np.arange(hours)
-    n_c = len(study.contingencies)
-    nb = study.n_branch
-    crossing = np.full((hours, n_c), np.inf)
-    cross_elem = np.full((hours, n_c), -1, dtype=np.int64)
-    cross_kind = np.zeros((hours, n_c), dtype=np.int8)
-    zero: dict[int, tuple[npt.NDArray[np.generic], ...]] = {}
-    preexisting = np.zeros((hours, n_c), dtype=np.int64)
-    post_zero = study.post(every, np.zeros(hours))
-    post_top = study.post(every, np.full(hours, study.ceiling))
-    for gi, group in enumerate(study.groups):
-        report("linear", gi / len(study.groups))
-        ok0, l0, v0 = study.solve(post_zero, group)
-        ok1, l1, v1 = study.solve(post_top, group)
-        rating = study.rating_mva[None, None, :]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            moves = (
-                np.abs(l1 - l0) / 100 * rating / study.ceiling >= config.distribution_factor_cutoff
-            )
-            allowed = np.maximum(lim.thermal_percent, l0)
-            low = np.minimum(lim.vmin_pu, v0)
-            high = np.maximum(lim.vmax_pu, v0)
-            zero[gi] = (ok0, l0.astype(np.float32), v0.astype(np.float32), moves)
-            cols = np.array(group)
-            preexisting[:, cols] = (
-                (l0 > lim.thermal_percent).sum(2)
-                + (v0 < lim.vmin_pu).sum(2)
-                + (v0 > lim.vmax_pu).sum(2)
-                + ~ok0
-            )
-            # export at which each element reaches its limit, by linear interpolation
-            frac = np.concatenate(
-                [
-                    np.where(moves & (l1 > allowed), (allowed - l0) / (l1 - l0), np.inf),
-                    np.where(v1 < low, (v0 - low) / (v0 - v1), np.inf),
-                    np.where(v1 > high, (high - v0) / (v1 - v0), np.inf),
-                ],
-                axis=2,
-            )
-        frac = np.where(np.isnan(frac), np.inf, frac)
-        arg = frac.argmin(axis=2)
-        first = np.take_along_axis(frac, arg[:, :, None], axis=2)[:, :, 0]
-        nu = v0.shape[2]
-        diverges = ok0 & ~ok1
-        crossing[:, cols] = np.where(diverges, np.inf, first * study.ceiling)
-        cross_elem[:, cols] = np.where(arg < nb, arg, (arg - nb) % nu + nb)
-        cross_kind[:, cols] = np.where(
-            arg < nb,
-            Limiter.THERMAL,
-            np.where(arg < nb + nu, Limiter.UNDERVOLTAGE, Limiter.OVERVOLTAGE),
+    report("setup", 0.0)
+    top = inputs_from_profiles(params, profiles, np.full(hours, ceiling), shares=shares)
+    scr = prepare(
+        params,
+        top,
+        ContingencyConfig(
+            limits=config.limits,
+            min_unit_mw=config.min_unit_mw,
+            min_plant_mw=config.min_plant_mw,
+            groups_file=config.groups_file,
+            include_groups=config.include_groups,
+            threads=config.threads,
+        ),
+    )
+    n_c = len(scr.contingencies)
+    representative = np.arange(n_c)
+    for j, (j0, _) in scr.twins.items():
+        representative[j] = j0
+    solver = RowSolver(scr.batch, threads=config.threads)
+    rule = SecurityRule(
+        config.limits, config.distribution_factor_cutoff, ceiling, scr.batch.rating_mva
+    )
+    parts: list[SearchResult] = []
+    for lo in range(0, hours, config.chunk_hours):
+        chunk = slice(lo, min(hours, lo + config.chunk_hours))
+        net = Network(
+            params=params,
+            inputs=top.take(np.arange(chunk.start, chunk.stop)),
+            shares=shares,
+            built=scr.built,
+            contingencies=scr.contingencies,
+            representative=representative,
+            solver=solver,
+            rule=rule,
+            chunk_rows=config.chunk_rows,
         )
-        cross_kind[:, cols] = np.where(np.isfinite(first), cross_kind[:, cols], Limiter.CEILING)
-        # a case that diverges at the ceiling but not at zero is bisected by the AC tiers
-        cross_kind[:, cols] = np.where(diverges, Limiter.NONCONVERGENCE, cross_kind[:, cols])
-    linear_rows = study.rows_solved
-    c_lin = crossing.argmin(axis=1)
-    estimate = np.minimum(crossing[every, c_lin], study.ceiling)
-    estimate = np.floor(np.clip(estimate, 0.0, study.ceiling))
-    diverging_hour = (cross_kind == Limiter.NONCONVERGENCE).any(axis=1)
 
-    # tier 2: AC verification at the linear estimate
-    report("verify", 0.0)
-    capability = estimate.copy()
-    lim_c = c_lin.copy()
-    lim_e = cross_elem[every, c_lin]
-    lim_k = np.where(
-        np.isfinite(crossing[every, c_lin]), cross_kind[every, c_lin], Limiter.CEILING
-    ).astype(np.int8)
-    tier = np.ones(hours, dtype=np.int8)
-    check = study.level(every, estimate, zero)
-    verify_rows = study.rows_solved - linear_rows
-    failed: BoolArray = np.asarray(check.insecure.any(axis=1), dtype=bool)
-    lo = np.where(failed, 0.0, estimate)
-    hi = np.where(failed, estimate, np.inf)
-    _note(failed, check, lim_c, lim_e, lim_k)
-    # an estimate that passes is only a lower bound: probe one step above it, and
-    # climb by bisection where that is still secure
-    climbing = np.zeros(hours, dtype=bool)
-    probe_h = np.flatnonzero(~failed & (estimate + config.resolution_mw <= study.ceiling))
-    if probe_h.size:
-        report("probe", 0.0)
-        probe = estimate[probe_h] + config.resolution_mw
-        up = study.level(probe_h, probe, zero)
-        secure_up = ~np.asarray(up.insecure.any(axis=1), dtype=bool)
-        climb = probe_h[secure_up]
-        lo[climb] = probe[secure_up]
-        hi[climb] = study.ceiling
-        climbing[climb] = True
-    # tier 3: bisection of the hours the estimate did not settle
-    refine = np.flatnonzero(failed | climbing)
-    steps = 0
-    while refine.size and steps < 20:
-        steps += 1
-        report("refine", min(steps / 8, 1.0))
-        trial = np.floor(0.5 * (lo[refine] + hi[refine]))
-        res = study.level(refine, trial, zero)
-        bad: BoolArray = np.asarray(res.insecure.any(axis=1), dtype=bool)
-        lo[refine] = np.where(bad, lo[refine], trial)
-        hi[refine] = np.where(bad, trial, hi[refine])
-        sub_c, sub_e, sub_k = lim_c[refine], lim_e[refine], lim_k[refine]
-        _note(bad, res, sub_c, sub_e, sub_k)
-        lim_c[refine], lim_e[refine], lim_k[refine] = sub_c, sub_e, sub_k
-        refine = refine[(hi[refine] - lo[refine]) > config.resolution_mw]
-    capability = np.where(failed | climbing, lo, capability)
-    tier[failed | climbing] = 3
-    refine_rows = study.rows_solved - linear_rows - verify_rows
+        def stage(name: str, done: float, chunk: slice = chunk) -> None:
+            report(name, (chunk.start + done * (chunk.stop - chunk.start)) / hours)
+
+        search = TransferSearch(
+            net, ceiling, config.resolution_mw, stage, zero_export_n1=config.zero_export_n1
+        )
+        parts.append(search.run())
     report("done", 1.0)
+    ds = _assemble(profiles, scr, parts, ceiling, config)
+    ds.attrs[RUN_FACT_PREFIX + "solver_time_s"] = round(solver.solver_s, 3)
+    return ds
 
-    cs = study.contingencies
-    branch_ids = study.built.index.branch_ids
-    bus_ids = [str(b) for b in study.built.net.bus.name]
+
+def _assemble(
+    profiles: xr.Dataset,
+    scr: Screening,
+    parts: list[SearchResult],
+    ceiling: float,
+    config: TransferConfig,
+) -> xr.Dataset:
+    cs = scr.contingencies
+    branch_ids = scr.built.index.branch_ids
+
+    def joined(name: str) -> npt.NDArray[Any]:
+        return np.concatenate([getattr(p, name) for p in parts])
+
+    lim_c, lim_e, lim_k = (
+        joined("limiting_contingency"),
+        joined("limiting_element"),
+        joined("limiter"),
+    )
+    tier = joined("tier")
+    bus_ids = [str(b) for b in scr.built.net.bus.name]
     element_ids = np.array([*branch_ids, *bus_ids, ""])
     limiting_c = np.where(lim_k == Limiter.CEILING, "", np.array([c.id for c in cs])[lim_c])
     limiting_e = np.where(
@@ -495,17 +360,20 @@ def _run(inputs: StudyInputs, config: TransferConfig, report: Progress) -> xr.Da
         "",
         element_ids[np.where(lim_e >= 0, lim_e, len(element_ids) - 1)],
     )
+    cases = {k: sum(p.cases[k] for p in parts) for k in parts[0].cases}
+    lim = config.limits
     data = {
-        "transfer_capability_mw": capability,
-        "linear_estimate_mw": estimate,
+        "transfer_capability_mw": joined("capability_mw"),
+        "insecure_above_mw": joined("insecure_above_mw"),
+        "linear_estimate_mw": joined("estimate_mw"),
         "limiting_contingency": limiting_c.astype(str),
         "limiting_element": limiting_e.astype(str),
         "limiter": lim_k.astype(np.int8),
         "tier": tier,
-        "diverges_at_ceiling": diverging_hour,
+        "diverges_at_ceiling": joined("diverges_at_ceiling"),
         "export_available_mw": profiles.export_available_total_mw.values,
-        "crossing_mw": np.minimum(crossing, study.ceiling),
-        "preexisting_violations": preexisting.astype(np.int16),
+        "crossing_mw": joined("crossing_mw"),
+        "preexisting_violations": joined("preexisting"),
     }
     return SCHEMA.build(
         coords={
@@ -515,7 +383,7 @@ def _run(inputs: StudyInputs, config: TransferConfig, report: Progress) -> xr.Da
         },
         data=data,
         attrs={
-            "ceiling_mw": study.ceiling,
+            "ceiling_mw": ceiling,
             "direction": config.direction.value,
             "resolution_mw": config.resolution_mw,
             "thermal_limit_percent": lim.thermal_percent,
@@ -523,82 +391,12 @@ def _run(inputs: StudyInputs, config: TransferConfig, report: Progress) -> xr.Da
             "vmax_pu": lim.vmax_pu,
             "hours_tier1_verified": int((tier == 1).sum()),
             "hours_tier3_refined": int((tier == 3).sum()),
-            "ac_cases_tier1_linear": linear_rows,
-            "ac_cases_tier2_verify": verify_rows,
-            "ac_cases_tier3_refine": refine_rows,
-            "refinement_steps": steps,
-        },
-    )
-
-
-def _note(
-    bad: BoolArray, level: _Level, lim_c: IntArray, lim_e: IntArray, lim_k: npt.NDArray[np.int8]
-) -> None:
-    """Record, for the insecure hours, the most severe contingency and element of ``level``."""
-    sev = np.where(level.insecure, level.severity, -np.inf)
-    c = sev.argmax(axis=1)
-    rows = np.arange(c.size)
-    lim_c[bad] = c[bad]
-    lim_e[bad] = level.element[rows, c][bad]
-    lim_k[bad] = level.kind[rows, c][bad]
-
-
-def transfer_table(ds: xr.Dataset) -> pd.DataFrame:
-    """Hours ranked most restrictive first.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per hour: capability [MW], limiting contingency, element and
-        limiter, tier, export available [MW]; sorted by capability ascending.
-    """
-    names = {int(k): k.name.lower() for k in Limiter}
-    table = pd.DataFrame(
-        {
-            "transfer_capability_mw": ds.transfer_capability_mw.values,
-            "limiting_contingency": ds.limiting_contingency.values,
-            "limiting_element": ds.limiting_element.values,
-            "limiter": [names[int(k)] for k in ds.limiter.values],
-            "tier": ds.tier.values,
-            "linear_estimate_mw": ds.linear_estimate_mw.values,
-            "export_available_mw": ds.export_available_mw.values,
-        },
-        index=pd.Index(ds.time.values, name="time"),
-    )
-    return table.sort_values("transfer_capability_mw", kind="stable")
-
-
-def limiter_summary(ds: xr.Dataset) -> pd.DataFrame:
-    """Hours limited by each (contingency, element, limiter), most frequent first."""
-    table = transfer_table(ds)
-    grouped = table.groupby(["limiting_contingency", "limiting_element", "limiter"])
-    out = grouped["transfer_capability_mw"].agg(["count", "min", "mean"])
-    out.columns = ["hours", "min_capability_mw", "mean_capability_mw"]
-    return out.sort_values("hours", ascending=False)
-
-
-def _tables(ds: xr.Dataset) -> dict[str, pd.DataFrame]:
-    return {"table": transfer_table(ds), "limiters": limiter_summary(ds)}
-
-
-def summary(ds: xr.Dataset, top: int = 15) -> StudySummary:
-    """Return the capability statistics, the ``top`` most restrictive hours and the limiters."""
-    a = ds.attrs
-    cap = ds.transfer_capability_mw
-    headline = (
-        f"secure transfer capability over {ds.sizes['time']} h ({a['direction']}): min "
-        f"{float(cap.min()):.0f}, mean {float(cap.mean()):.0f}, max {float(cap.max()):.0f} MW "
-        f"(ceiling {a['ceiling_mw']:.0f} MW)",
-        f"tiers: {a['hours_tier1_verified']} h linear estimate AC-verified, "
-        f"{a['hours_tier3_refined']} h refined by AC bisection; AC cases "
-        f"{a['ac_cases_tier1_linear']} + {a['ac_cases_tier2_verify']} + "
-        f"{a['ac_cases_tier3_refine']}",
-    )
-    return StudySummary(
-        headline=headline,
-        tables={
-            "most restrictive hours": transfer_table(ds).head(top),
-            "limiters": limiter_summary(ds).head(top),
+            "hours_searched_again": sum(p.searched_again for p in parts),
+            "ac_cases_ceiling": cases["ceiling"],
+            "ac_cases_zero_export": cases["zero_export"],
+            "ac_cases_search": cases["search"],
+            "ac_cases_verification": cases["verification"],
+            "refinement_steps": max(p.steps for p in parts),
         },
     )
 
@@ -609,8 +407,8 @@ SPEC: StudySpec[TransferConfig] = StudySpec(
     config_type=TransferConfig,
     run=_run,
     schema=SCHEMA,
-    tables=_tables,
+    tables=transfer_tables.tables,
     table_names=("table", "limiters"),
-    summary=summary,
+    summary=transfer_tables.summary,
 )
 """The transfer study in the registry."""

@@ -70,7 +70,9 @@ class BatchResult:
 
 
 @dataclass(frozen=True, kw_only=True)
-class _Area:
+class Area:
+    """One synchronous area: its elements (positions in the pandapower tables) and model."""
+
     name: str
     bus: npt.NDArray[np.int64]
     line: npt.NDArray[np.int64]
@@ -80,7 +82,9 @@ class _Area:
     load: npt.NDArray[np.int64]
     ext: npt.NDArray[np.int64]
     model: Any
+    """lightsim2grid ``LSGrid`` of the whole network with the other areas deactivated."""
     v0: npt.NDArray[np.complex128]
+    """(buses,) start voltage of every bus [pu]: the area's solved own state."""
 
 
 class BatchAC:
@@ -118,21 +122,21 @@ class BatchAC:
         self.areas = [self._area(full, name, bus_area) for name in self.area_names]
         self.n_line = len(net.line)
         self.n_trafo = len(net.trafo)
-        line_from = self._ends("line", "from_bus")
+        line_from = self.bus_positions("line", "from_bus")
         self.geometry = BranchGeometry(
             line_from=line_from,
-            line_to=self._ends("line", "to_bus"),
+            line_to=self.bus_positions("line", "to_bus"),
             line_vn_kv=net.bus.vn_kv.to_numpy()[line_from],
             line_imax_ka=(net.line.max_i_ka * net.line.df * net.line.parallel).to_numpy(),
-            trafo_hv=self._ends("trafo", "hv_bus"),
-            trafo_lv=self._ends("trafo", "lv_bus"),
+            trafo_hv=self.bus_positions("trafo", "hv_bus"),
+            trafo_lv=self.bus_positions("trafo", "lv_bus"),
             trafo_sn_mva=(net.trafo.sn_mva * net.trafo.parallel).to_numpy(),
         )
         self.branch_from = np.concatenate([line_from, self.geometry.trafo_hv])
         self.branch_to = np.concatenate([self.geometry.line_to, self.geometry.trafo_lv])
-        self.load_bus = self._ends("load", "bus")
-        self.gen_bus = self._ends("gen", "bus")
-        self.sgen_bus = self._ends("sgen", "bus")
+        self.load_bus = self.bus_positions("load", "bus")
+        self.gen_bus = self.bus_positions("gen", "bus")
+        self.sgen_bus = self.bus_positions("sgen", "bus")
 
     @property
     def rating_mva(self) -> FloatArray:
@@ -141,7 +145,7 @@ class BatchAC:
         lines = np.sqrt(3.0) * g.line_vn_kv * g.line_imax_ka
         return np.concatenate([lines, g.trafo_sn_mva])
 
-    def _area(self, full: Any, name: str, bus_area: npt.NDArray[np.str_]) -> _Area:
+    def _area(self, full: Any, name: str, bus_area: npt.NDArray[np.str_]) -> Area:
         net = self.net
         model = full.copy()
         inside = bus_area == name
@@ -151,11 +155,17 @@ class BatchAC:
             return np.flatnonzero(inside[buses]).astype(np.int64)
 
         for element, ids in (
-            (model.deactivate_powerline, np.flatnonzero(~inside[self._ends("line", "from_bus")])),
-            (model.deactivate_trafo, np.flatnonzero(~inside[self._ends("trafo", "hv_bus")])),
-            (model.deactivate_load, np.flatnonzero(~inside[self._ends("load", "bus")])),
-            (model.deactivate_sgen, np.flatnonzero(~inside[self._ends("sgen", "bus")])),
-            (model.deactivate_shunt, np.flatnonzero(~inside[self._ends("shunt", "bus")])),
+            (
+                model.deactivate_powerline,
+                np.flatnonzero(~inside[self.bus_positions("line", "from_bus")]),
+            ),
+            (
+                model.deactivate_trafo,
+                np.flatnonzero(~inside[self.bus_positions("trafo", "hv_bus")]),
+            ),
+            (model.deactivate_load, np.flatnonzero(~inside[self.bus_positions("load", "bus")])),
+            (model.deactivate_sgen, np.flatnonzero(~inside[self.bus_positions("sgen", "bus")])),
+            (model.deactivate_shunt, np.flatnonzero(~inside[self.bus_positions("shunt", "bus")])),
         ):
             for i in ids:
                 element(int(i))
@@ -172,7 +182,7 @@ class BatchAC:
             setpoint[self.bus_pos[b]] = vm
         solved = np.asarray(model.ac_pf(setpoint, MAX_ITER, TOLERANCE_PU))
         v0 = solved if solved.size == self.n_bus else setpoint
-        return _Area(
+        return Area(
             name=name,
             bus=np.flatnonzero(inside).astype(np.int64),
             line=pos("line", "from_bus"),
@@ -185,7 +195,8 @@ class BatchAC:
             v0=np.where(inside, v0, setpoint).astype(np.complex128),
         )
 
-    def _ends(self, table: str, bus_col: str) -> npt.NDArray[np.int64]:
+    def bus_positions(self, table: str, bus_col: str = "bus") -> npt.NDArray[np.int64]:
+        """Position in ``net.bus`` of the ``bus_col`` end of every element of ``table``."""
         ends: npt.NDArray[np.int64] = (
             getattr(self.net, table)[bus_col].map(self.bus_pos).to_numpy(dtype=np.int64)
         )
@@ -329,16 +340,27 @@ def branch_loading(
     s_from = np.hypot(branch[:, :, 0], branch[:, :, 1])
     s_to = np.hypot(branch[:, :, 2], branch[:, :, 3])
     sqrt3 = np.sqrt(3.0)
+    loading = np.empty_like(s_from)
+    # in place, in the same order of operations as pandapower's results (bit for bit)
     with np.errstate(invalid="ignore", divide="ignore"):
-        i_from = s_from[:, :nl] / (sqrt3 * vm[:, geom.line_from] * geom.line_vn_kv)
-        i_to = s_to[:, :nl] / (sqrt3 * vm[:, geom.line_to] * geom.line_vn_kv)
-        line = 100 * np.fmax(i_from, i_to) / geom.line_imax_ka
-        trafo = 100 * np.fmax(
-            s_from[:, nl:] / (vm[:, geom.trafo_hv] * geom.trafo_sn_mva),
-            s_to[:, nl:] / (vm[:, geom.trafo_lv] * geom.trafo_sn_mva),
-        )
-    loading = np.nan_to_num(np.column_stack([line, trafo]), nan=0.0)
-    return np.where(good[:, None], loading, np.nan)
+        base = sqrt3 * vm[:, geom.line_from]
+        base *= geom.line_vn_kv
+        np.divide(s_from[:, :nl], base, out=base)
+        other = sqrt3 * vm[:, geom.line_to]
+        other *= geom.line_vn_kv
+        np.divide(s_to[:, :nl], other, out=other)
+        line = np.fmax(base, other, out=loading[:, :nl])
+        line *= 100
+        line /= geom.line_imax_ka
+        hv = vm[:, geom.trafo_hv] * geom.trafo_sn_mva
+        np.divide(s_from[:, nl:], hv, out=hv)
+        lv = vm[:, geom.trafo_lv] * geom.trafo_sn_mva
+        np.divide(s_to[:, nl:], lv, out=lv)
+        trafo = np.fmax(hv, lv, out=loading[:, nl:])
+        trafo *= 100
+    np.nan_to_num(loading, copy=False, nan=0.0)
+    loading[~good] = np.nan
+    return loading
 
 
 def injections_from_schedule(built: BuiltNet, schedule: Any) -> Injections:
