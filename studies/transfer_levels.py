@@ -13,6 +13,7 @@ with those pairs, not with hours x contingencies.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -76,8 +77,10 @@ class Network:
             if self.shares is None
             else {o: total * self.shares.get(o, 0.0) for o in OFFTAKERS}
         )
-        return ScheduleInputs(
-            demand_mw=base.demand_mw, export_mw=export, available_mw=base.available_mw
+        # as inputs_from_profiles with an explicit export: no offers, contract or loss cover,
+        # but the hour's reverse flow and import capability stay
+        return dataclasses.replace(
+            base, export_mw=export, offer_mw=None, contract_mw=None, loss_cover_mw=None
         )
 
 
