@@ -8,6 +8,7 @@ and ``pandapower.runpp`` (``runpp_oracle.py``) at the capability and one step ab
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -243,5 +244,5 @@ def test_progress_never_moves_back(as_built: GridParams, hours: xr.Dataset) -> N
     )
     fractions = [done for _, done in seen]
     assert {"ceiling", "zero export", "search", "verify"} <= {stage for stage, _ in seen}
-    assert all(b >= a for a, b in zip(fractions, fractions[1:], strict=False))
+    assert all(b >= a for a, b in itertools.pairwise(fractions))
     assert fractions[-1] == 1.0
