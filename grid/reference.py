@@ -8,7 +8,6 @@ parameter).  Rows whose ``variant`` is ``all`` or the requested variant are kept
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import tomllib
 from collections.abc import Iterator
@@ -71,15 +70,6 @@ def seed_names() -> list[str]:
         for p in resources.files(SEED_PACKAGE).iterdir()
         if p.name.endswith((".csv", ".toml"))
     )
-
-
-def seeds_hash() -> str:
-    """SHA-256 over every seed file: identifies the reference data a result was made from."""
-    digest = hashlib.sha256()
-    for name in seed_names():
-        digest.update(name.encode())
-        digest.update(seed_text(name).encode())
-    return digest.hexdigest()[:16]
 
 
 def read_csv_rows(name: str) -> Iterator[tuple[str, dict[str, str]]]:

@@ -160,7 +160,8 @@ class ProfileConfig:
                 where, "year", self.year, f"an integer from {FIRST_YEAR} to {LAST_YEAR}"
             )
         if not isinstance(self.hydrology, Hydrology):
-            raise InputError(where, "hydrology", self.hydrology, "one of dry, normal, wet")
+            # a plain string naming a water year is the same choice (Python users write "dry")
+            object.__setattr__(self, "hydrology", Hydrology.parse(self.hydrology, where=where))
         for key, value in (
             ("hydro_scale", self.hydro_scale),
             ("demand_growth", self.demand_growth),
@@ -173,7 +174,7 @@ class ProfileConfig:
         if limit is not None and (not _is_real(limit) or limit < 0.0):
             raise InputError(where, "converter_limit_mw", limit, "a non-negative number of MW")
         if not isinstance(self.export_rule, ExportRule):
-            ExportRule.parse(self.export_rule, where=where)
+            object.__setattr__(self, "export_rule", ExportRule.parse(self.export_rule, where=where))
         reverse = self.reverse_contract_mw
         if not _is_real(reverse) or reverse < 0.0:
             raise InputError(where, "reverse_contract_mw", reverse, "a non-negative number of MW")

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from casa1000.errors import InputError
 from casa1000.profiles.config import ProfileConfig
+from casa1000.profiles.dataset import SUPPLIERS
 from casa1000.profiles.hydro_release import HydroShaper
 from casa1000.profiles.reservoir import (
     MWH_PER_BCM_PER_KWH_M3,
@@ -32,8 +33,6 @@ from casa1000.profiles.seed_tables import ProfileSeeds
 from casa1000.profiles.timeline import hours_per_month, month_index
 
 FloatArray = NDArray[np.float64]
-
-SUPPLIERS = ("KG", "TJ")
 
 
 @dataclass(frozen=True, kw_only=True)

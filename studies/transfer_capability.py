@@ -153,6 +153,18 @@ class TransferConfig:
                 raise InputError(name, name, getattr(self, name), "1 or more")
 
 
+_STAGE_BANDS: dict[str, tuple[float, float]] = {
+    "ceiling": (0.0, 0.3),
+    "zero export": (0.3, 0.5),
+    "search": (0.5, 0.95),
+    "seed": (0.5, 0.95),
+    "verify": (0.5, 0.95),
+    "done": (1.0, 1.0),
+}
+"""Share of a chunk's progress bar for each stage of the search (ceiling and zero-export
+references first, then the search, which revisits its stages)."""
+
+
 SCHEMA = DatasetSchema(
     name="transfer",
     title="casa1000 secure transfer capability",
@@ -308,6 +320,7 @@ def _run(inputs: StudyInputs, config: TransferConfig, report: Progress) -> xr.Da
     parts: list[SearchResult] = []
     for lo in range(0, hours, config.chunk_hours):
         chunk = slice(lo, min(hours, lo + config.chunk_hours))
+        reached = [0.0]
         net = Network(
             params=params,
             inputs=top.take(np.arange(chunk.start, chunk.stop)),
@@ -320,8 +333,15 @@ def _run(inputs: StudyInputs, config: TransferConfig, report: Progress) -> xr.Da
             chunk_rows=config.chunk_rows,
         )
 
-        def stage(name: str, done: float, chunk: slice = chunk) -> None:
-            report(name, (chunk.start + done * (chunk.stop - chunk.start)) / hours)
+        def stage(
+            name: str, done: float, chunk: slice = chunk, reached: list[float] = reached
+        ) -> None:
+            # the search revisits stages (verify, then search again), so a chunk's share of
+            # the bar is split into fixed bands and the bar never moves back
+            lo_band, hi_band = _STAGE_BANDS.get(name, (0.5, 0.95))
+            within = max(lo_band + done * (hi_band - lo_band), reached[0])
+            reached[0] = within
+            report(name, (chunk.start + within * (chunk.stop - chunk.start)) / hours)
 
         search = TransferSearch(
             net, ceiling, config.resolution_mw, stage, zero_export_n1=config.zero_export_n1

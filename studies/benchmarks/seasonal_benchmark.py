@@ -35,6 +35,7 @@ import xarray as xr
 
 from casa1000.grid.builder import BuiltNet, build_net, set_hour
 from casa1000.grid.params import GridParams
+from casa1000.grid.schedule import Schedule
 from casa1000.grid.solve import RUNPP_OPTIONS, run_ac
 from casa1000.studies.benchmarks.process import (
     BARE_LIGHTSIM,
@@ -130,10 +131,21 @@ class BenchmarkResult:
         return out
 
 
+def _final_schedule(params: GridParams, profiles: xr.Dataset, ds: xr.Dataset) -> Schedule:
+    """Return the schedule the study solved last.
+
+    Its export factors and the losses each supplier covered: without the cover the plain
+    ways would solve other injections than the study.
+    """
+    cover = {str(z): ds.loss_cover_mw.sel(zone=z).values for z in ds.zone.values}
+    inputs = inputs_from_profiles(params, profiles, export_factor=ds.export_factor.values)
+    return inputs.with_loss_cover(cover).schedule(params)
+
+
 def _final_injections(
-    params: GridParams, profiles: xr.Dataset, factor: np.ndarray
+    params: GridParams, profiles: xr.Dataset, ds: xr.Dataset
 ) -> tuple[BuiltNet, Injections]:
-    schedule = inputs_from_profiles(params, profiles, export_factor=factor).schedule(params)
+    schedule = _final_schedule(params, profiles, ds)
     built = build_net(params, schedule, 0)
     return built, injections_from_schedule(built, schedule)
 
@@ -263,18 +275,16 @@ def benchmark_seasonal(
     ds = run_seasonal(params, profiles, SeasonalConfig())
     fast = time.perf_counter() - start
     hours = profiles.sizes["time"]
-    built, inj = _final_injections(params, profiles, ds.export_factor.values)
+    built, inj = _final_injections(params, profiles, ds)
     batch = BatchAC(built)
     lightsim_s = lightsim_timeseries(batch, inj)
     ts_hours = min(timeseries_hours, hours)
-    ts_built, _ = _final_injections(params, profiles, ds.export_factor.values)
+    ts_built, _ = _final_injections(params, profiles, ds)
     timeseries_s, numba = pandapower_timeseries(ts_built, inj, ts_hours)
 
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(hours, size=min(sample_hours, hours), replace=False))
-    schedule = inputs_from_profiles(
-        params, profiles, export_factor=ds.export_factor.values
-    ).schedule(params)
+    schedule = _final_schedule(params, profiles, ds)
     dvm = dp = 0.0
     disagreements = 0
     run_ac(built)  # the first hour of a warm-started loop starts from a solved state

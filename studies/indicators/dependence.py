@@ -80,13 +80,18 @@ def supplier_shares(params: GridParams) -> dict[str, float]:
 
 
 def supplier_export_mw(seasonal: xr.Dataset, shares: Mapping[str, float]) -> xr.DataArray:
-    r"""Each supplier's part of the export sent: :math:`X_{z,t} = \sigma_z S_t` [MW], (time, zone).
+    r"""Each supplier's part of the export sent [MW], (time, zone).
 
-    The split of the seasonal dispatch, which adds :math:`\sigma_z S_t` to each
-    supplier zone's requirement (:func:`~casa1000.grid.schedule.make_schedule`)
-    and of the contingency study's contract path.
+    What each supplier generated for the export in the seasonal dispatch
+    (``supplier_export_mw``: at most what it offered, pro rata to the offers, see
+    :func:`~casa1000.grid.schedule.make_schedule`). A result without it (written
+    before suppliers were dispatched by their offers) is split by the contract
+    shares, :math:`X_{z,t} = \sigma_z S_t`.
     """
     zones = [str(z) for z in seasonal.zone.values]
+    if "supplier_export_mw" in seasonal:
+        given = seasonal["supplier_export_mw"]
+        return given.reindex(zone=zones, fill_value=0.0).transpose("time", "zone")
     sigma = xr.DataArray([shares.get(z, 0.0) for z in zones], dims="zone", coords={"zone": zones})
     return (seasonal["export_sent_mw"] * sigma).transpose("time", "zone")
 

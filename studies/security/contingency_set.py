@@ -23,10 +23,9 @@ from typing import Any
 
 from casa1000.errors import InputError
 from casa1000.grid.builder import BuiltNet
-from casa1000.grid.reference import seed_text
+from casa1000.grid.reference import CONFIDENCES, seed_text
 
 GROUPS_SEED = "contingency_groups.toml"
-CONFIDENCES = ("H", "M", "L")
 
 
 class ContingencyKind(StrEnum):

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import casa1000
 from casa1000.errors import InputError
 from casa1000.profiles import (
+    ExportRule,
     Hydrology,
     ProfileConfig,
     availability,
@@ -106,6 +107,15 @@ def test_config_is_frozen_and_typed() -> None:
     assert config.hydrology is Hydrology.WET
     with pytest.raises(AttributeError):
         config.year = 2028  # type: ignore[misc]
+
+
+def test_config_takes_names_for_its_choices() -> None:
+    # a name is the member it names, so equality and `is` checks downstream hold
+    config = ProfileConfig(year=2027, hydrology="dry", export_rule="spill-only")  # type: ignore[arg-type]
+    assert config.hydrology is Hydrology.DRY
+    assert config.export_rule is ExportRule.SPILL_ONLY
+    with pytest.raises(InputError):
+        ProfileConfig(year=2027, export_rule="wet-only")  # type: ignore[arg-type]
 
 
 @settings(deadline=None, max_examples=6, derandomize=True)

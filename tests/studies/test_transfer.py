@@ -8,6 +8,7 @@ and ``pandapower.runpp`` (``runpp_oracle.py``) at the capability and one step ab
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -241,3 +242,18 @@ def test_memory_chunks_do_not_change_the_capability(
         _twin_free(small.limiting_contingency.values),
         _twin_free(transfer.limiting_contingency.values),
     )
+
+
+def test_progress_never_moves_back(as_built: GridParams, hours: xr.Dataset) -> None:
+    # two chunks, each revisiting its stages (search, verify, search again)
+    seen: list[tuple[str, float]] = []
+    run_transfer(
+        as_built,
+        hours,
+        TransferConfig(chunk_hours=12),
+        progress=lambda stage, done: seen.append((stage, done)),
+    )
+    fractions = [done for _, done in seen]
+    assert {"ceiling", "zero export", "search", "verify"} <= {stage for stage, _ in seen}
+    assert all(b >= a for a, b in itertools.pairwise(fractions))
+    assert fractions[-1] == 1.0

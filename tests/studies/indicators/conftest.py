@@ -79,7 +79,12 @@ def make_seasonal(as_built: GridParams) -> Callable[..., xr.Dataset]:
             "branch_rating_mva": [1000.0],
             "branch_parent": ["B1"],
         }
-        base = {"converged": np.ones(len(times), dtype=bool)}
+        base: dict[str, object] = {"converged": np.ones(len(times), dtype=bool)}
+        if "export_sent_mw" in data:
+            # both suppliers offering enough: the dispatch splits the export by contract share
+            sent = np.broadcast_to(np.asarray(data["export_sent_mw"], dtype=float), (len(times),))
+            shares = [p.contract.kyrgyzstan_share, p.contract.tajikistan_share]
+            base["supplier_export_mw"] = np.outer(sent, shares)
         return build(seasonal.SCHEMA, coords, {**base, **data})
 
     return make

@@ -64,6 +64,26 @@ def test_import_dependence_by_period_and_country(
     assert idp.sel(country="AF").values.tolist() == pytest.approx([80.0, 80.0, 80.0])
 
 
+def test_suppliers_export_what_the_dispatch_gave_them_not_their_contract_share(
+    make_seasonal: Callable[..., xr.Dataset], as_built: GridParams
+) -> None:
+    # in a September hour Kyrgyzstan offers almost nothing: Tajikistan sends 950 of 1,000 MW
+    seasonal = make_seasonal(
+        {
+            "export_sent_mw": [0.0, 0.0, 1000.0, 1000.0],
+            "supplier_export_mw": [[0, 0], [0, 0], [300, 700], [50, 950]],
+        }
+    )
+    x = dep.supplier_export_mw(seasonal, dep.supplier_shares(as_built))
+    assert x.sel(zone="KG").values.tolist() == [0.0, 0.0, 300.0, 50.0]
+    # KG 350 and TJ 1,650 MWh of 2,000: HHI = 17.5^2 + 82.5^2
+    by_supplier = x.sum("time").values
+    assert dep.herfindahl_hirschman(by_supplier) == pytest.approx(17.5**2 + 82.5**2)
+    # a result written before suppliers were dispatched by their offers: contract shares
+    old = seasonal.drop_vars("supplier_export_mw")
+    assert dep.supplier_export_mw(old, {"KG": 0.3, "TJ": 0.7}).sel(zone="KG").values[3] == 300.0
+
+
 def test_reverse_flow_is_an_import_of_tajikistan_and_an_export_of_pakistan(
     make_seasonal: Callable[..., xr.Dataset],
     make_profiles: Callable[..., xr.Dataset],
