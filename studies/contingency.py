@@ -696,7 +696,7 @@ def _assemble(
             "vmax_pu": lim.vmax_pu,
             "nonconvergence_reasons": "; ".join(
                 [f"{s.name.lower()}: {STATUS_REASON[s]}" for s in Status if s]
-                + ["remedial_outcome not_restored: still so at the largest remedial actions"]
+                + ["remedial_outcome not_restored: the actions do not restore it (none taken)"]
             ),
             "cases_total": n_rows,
             "cases_ac_solved": n_ac,

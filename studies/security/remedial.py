@@ -28,8 +28,10 @@ this order:
 Each action stops at the smallest step that restores the case -- it converges
 and no energised bus of the action zones is driven below the limit as above -- found
 by bisection over the steps (more action never makes these cases worse).  A case
-the largest actions do not restore stays a result: it is reported at the largest
-actions, diverged or below the limit (:class:`RemedialOutcome`).
+the largest actions do not restore stays a result: no action is taken (actions
+that do not help are not an operator's answer: a Kyrgyz collapse is not helped by
+running back the Afghan import) and the row is reported as the outage left it,
+with outcome ``NOT_RESTORED`` (:class:`RemedialOutcome`).
 
 The MW run back and shed are results per (hour, contingency).
 """
@@ -75,7 +77,7 @@ class RemedialOutcome(IntEnum):
     RESTORED = 1
     """The actions restored convergence with the action zones within the limit."""
     NOT_RESTORED = 2
-    """The largest actions allowed did not restore the case (reported at them)."""
+    """The largest actions allowed did not restore the case (reported as the outage left it)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -376,7 +378,12 @@ class Remedy:
                 final.put(left, pick)
                 record.outcome[left] = np.where(done, RemedialOutcome.RESTORED, 0)
                 left = left[~done]
+        # actions that do not restore the case are not taken (a Kyrgyz collapse is not
+        # helped by running back the Afghan import): the row is the outage's own state
         record.outcome[left] = RemedialOutcome.NOT_RESTORED
+        record.runback_mw[left] = 0.0
+        record.shed_mw[left] = 0.0
+        final.put(left, _take(res, left))
         return final.result(), record
 
     def _smallest(

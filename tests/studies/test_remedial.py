@@ -66,6 +66,12 @@ def test_actions_restore_convergence_and_report_mw(runs: dict[str, xr.Dataset], 
         assert float(after.load_shed_mw[diverged].sum()) == 0.0
         lost = after.export_lost_mw - before.export_lost_mw
         np.testing.assert_allclose(lost, after.afghan_runback_mw, atol=1e-9)
+    # a case the actions cannot restore keeps the outage's own state and takes no action
+    ds = runs[name]
+    stuck = (ds.remedial_outcome == RemedialOutcome.NOT_RESTORED).values
+    assert (ds.status.values[stuck] == ds.status_before_remedial.values[stuck]).all()
+    assert (ds.afghan_runback_mw.values[stuck] == 0).all()
+    assert (ds.load_shed_mw.values[stuck] == 0).all()
     # unaffected contingencies stay as they were
     base = runs[name].sel(contingency="BASE")
     assert bool((base.remedial_outcome == RemedialOutcome.NONE).all())
