@@ -32,7 +32,6 @@ import numpy.typing as npt
 
 from casa1000.grid.builder import BuiltNet
 from casa1000.grid.params import GridParams
-from casa1000.grid.schedule import Schedule
 from casa1000.studies.engine.batch_ac import BatchAC, injections_from_schedule
 from casa1000.studies.spine.schedule_inputs import ScheduleInputs
 
@@ -110,8 +109,13 @@ def corridor_nose(
     threads: int = 2,
     q_limits: bool = True,
     batch: BatchAC | None = None,
+    vmin_pu: float | None = None,
 ) -> PvMargin:
     """Find the nose of the AC corridor in every hour of ``inputs`` (see the module).
+
+    With ``vmin_pu`` the same search finds instead the highest offtake at which
+    the case converges with every bus of the AC offtakers at or above it (the
+    corridor's voltage limit; ``nose_mw`` then holds that limit).
 
     Parameters
     ----------
@@ -135,6 +139,8 @@ def corridor_nose(
         Enforce generators' reactive limits.
     batch
         The batch solver of ``built`` to reuse (without circuits out).
+    vmin_pu
+        Voltage limit of the AC offtakers' buses [pu]; None: the nose.
 
     Returns
     -------
@@ -157,9 +163,17 @@ def corridor_nose(
         return PvMargin(offtake_mw=x0, nose_mw=nose, reached=reached)
     solver = _solver(built, circuits_out, threads, q_limits, batch)
 
+    zones = set(params.ac_offtakers)
+    watch = [built.index.bus[b.id] for b in params.buses if b.zone in zones]
+
     def converges(rows: IntArray, xs: FloatArray) -> BoolArray:
         trial = offtake_inputs(params, inputs, rows, xs).schedule(params)
-        return _converged(solver, built, trial, threads)
+        result = solver.solve(injections_from_schedule(built, trial), threads=threads)
+        if vmin_pu is None:
+            return result.converged
+        with np.errstate(invalid="ignore"):
+            low = (result.vm_pu[:, watch] < vmin_pu).any(axis=1)
+        return np.asarray(result.converged & ~low, dtype=bool)
 
     start = x0[todo]
     up = converges(todo, start)
@@ -215,11 +229,6 @@ def _solver(
         net.line.at[built.index.line[c], "in_service"] = False
     out = BuiltNet(net=net, index=built.index, params=built.params)
     return BatchAC(out, q_limits=q_limits)
-
-
-def _converged(solver: BatchAC, built: BuiltNet, schedule: Schedule, threads: int) -> BoolArray:
-    result = solver.solve(injections_from_schedule(built, schedule), threads=threads)
-    return result.converged
 
 
 def first_corridor_circuit(params: GridParams, built: BuiltNet) -> tuple[str, ...]:
