@@ -4,8 +4,10 @@ Lines with several circuits and transformer banks with several units become one
 pandapower element per circuit or unit (``ROGUN_DUSHANBE/1``, ``/2``) so each can
 be outaged on its own.  Converters are fixed P/Q loads named ``HVDC:<terminal>``
 (see :mod:`casa1000.grid.hvdc` for why); line-connected reactors carry the name
-of their line so they leave service with it.  Every element's pandapower
-``name`` is its string ID.
+of their line so they leave service with it.  Shunts switched with the offtake
+are pandapower shunts (admittances: their reactive power goes with V²) whose
+setting :func:`set_hour` writes each hour.  Every element's pandapower ``name``
+is its string ID.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ if TYPE_CHECKING:
     from pandapower.auxiliary import pandapowerNet
 
 CONVERTER_PREFIX = "HVDC:"
-COMPENSATOR_PREFIX = "COMP:"
 VOLTAGE_BAND_PU = {500.0: (0.95, 1.05), 220.0: (0.90, 1.10)}
 """Normal operating band of bus voltage by nominal voltage [pu]."""
 
@@ -54,6 +55,7 @@ class NetIndex:
     load: dict[str, int] = field(default_factory=dict)
     converter: dict[str, int] = field(default_factory=dict)
     compensator: dict[str, int] = field(default_factory=dict)
+    """Shunts switched with the offtake -> their index in ``net.shunt`` (also in :attr:`shunt`)."""
     shunt: dict[str, int] = field(default_factory=dict)
     ext_grid: dict[str, int] = field(default_factory=dict)
 
@@ -214,16 +216,11 @@ def build_net(params: GridParams, schedule: Schedule | None = None, hour: int = 
         )
         ix.sgen.update(zip((p.id for p in fixed), (int(i) for i in sgen_idx), strict=True))
 
-    switched = [sh for sh in params.shunts if sh.switching is ShuntSwitching.AF_OFFTAKE]
     load_rows: list[tuple[str, str, bool, dict[str, int], str]] = [
         (ld.id, ld.bus, ld.in_service, ix.load, ld.id) for ld in params.loads
     ]
     load_rows += [
         (t.id, t.bus, True, ix.converter, CONVERTER_PREFIX + t.id) for t in params.hvdc.terminals
-    ]
-    load_rows += [
-        (sh.id, sh.bus, sh.in_service, ix.compensator, COMPENSATOR_PREFIX + sh.id)
-        for sh in switched
     ]
     load_idx = pp.create_loads(
         net,
@@ -237,18 +234,29 @@ def build_net(params: GridParams, schedule: Schedule | None = None, hour: int = 
         mapping[key] = int(i)
 
     line_service = {ln.id: ln.in_service for ln in params.lines}
-    shunts = [sh for sh in params.shunts if sh.switching is not ShuntSwitching.AF_OFFTAKE]
-    if shunts:
+    # fixed shunts first, then those switched with the offtake (at their light-load
+    # setting until set_hour writes an hour)
+    fixed_first = sorted(params.shunts, key=lambda sh: sh.switching is ShuntSwitching.AF_OFFTAKE)
+    switched = [sh for sh in fixed_first if sh.switching is ShuntSwitching.AF_OFFTAKE]
+    if fixed_first:
         shunt_idx = pp.create_shunts(
             net,
-            [ix.bus[sh.bus] for sh in shunts],
-            q_mvar=[sh.q_mvar for sh in shunts],
+            [ix.bus[sh.bus] for sh in fixed_first],
+            q_mvar=[
+                (sh.q_light_mvar or 0.0) if sh.switching is ShuntSwitching.AF_OFFTAKE else sh.q_mvar
+                for sh in fixed_first
+            ],
             p_mw=0.0,
-            name=[sh.id for sh in shunts],
-            in_service=[sh.in_service and line_service.get(sh.line or "", True) for sh in shunts],
+            name=[sh.id for sh in fixed_first],
+            in_service=[
+                sh.in_service and line_service.get(sh.line or "", True) for sh in fixed_first
+            ],
         )
-        ix.shunt.update(zip((sh.id for sh in shunts), (int(i) for i in shunt_idx), strict=True))
-        net.shunt["line"] = [sh.line or "" for sh in shunts]
+        ix.shunt.update(
+            zip((sh.id for sh in fixed_first), (int(i) for i in shunt_idx), strict=True)
+        )
+        ix.compensator.update({sh.id: ix.shunt[sh.id] for sh in switched})
+        net.shunt["line"] = [sh.line or "" for sh in fixed_first]
     for e in params.externals:
         # the reactive capability is recorded on the slack (a load flow cannot limit a
         # slack, but an exported case carries it instead of pandapower's default of zero)
@@ -305,7 +313,7 @@ def set_hour(
         else:
             net.sgen.at[ix.sgen[pid], "p_mw"] = value
     for j, cid in enumerate(schedule.compensator_ids):
-        net.load.at[ix.compensator[cid], "q_mvar"] = float(schedule.compensator_q_mvar[hour, j])
+        net.shunt.at[ix.compensator[cid], "q_mvar"] = float(schedule.compensator_q_mvar[hour, j])
     state = schedule.hvdc
     for k, tid in enumerate(state.terminal_ids):
         net.load.at[ix.converter[tid], "p_mw"] = float(state.p_ac_mw[hour, k])

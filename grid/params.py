@@ -189,15 +189,17 @@ class Shunt:
     """A shunt reactor (``q_mvar`` > 0) or capacitor (< 0) [Mvar at 1 pu].
 
     ``line`` names the line a line-connected reactor switches with.  A shunt
-    switched with the Afghan offtake moves linearly from ``q_light_mvar`` at no
-    offtake to ``q_mvar`` at the full contract; it is represented as a fixed
-    reactive injection (like the converter filters), not as an impedance.
+    switched with the Afghan offtake is an admittance (its reactive power goes
+    with the square of the voltage) stepped with the offtake from
+    ``q_light_mvar`` at none towards ``q_mvar`` at the full contract, in whole
+    banks of ``bank_mvar`` (one step between the two settings if empty).
     """
 
     id: str
     bus: str
     q_mvar: float
     q_light_mvar: float | None = None
+    bank_mvar: float | None = None
     switching: ShuntSwitching = ShuntSwitching.FIXED
     line: str | None = None
     in_service: bool = True

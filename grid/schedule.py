@@ -35,6 +35,7 @@ from casa1000.grid.params import (
     Contract,
     GridParams,
     Plant,
+    Shunt,
     ShuntSwitching,
 )
 
@@ -75,7 +76,8 @@ class Schedule:
     """(hours, offtakers) export served over AC to offtakers without a converter [MW]."""
     compensator_ids: tuple[str, ...]
     compensator_q_mvar: FloatArray
-    """(hours, switched shunts) reactive power absorbed by shunts switched with the offtake."""
+    """(hours, switched shunts) setting of the shunts switched with the offtake: their
+    reactive power at 1 pu [Mvar] (> 0 absorbing); the power drawn goes with V²."""
     dispatch: DispatchResult
     suppliers: tuple[str, ...]
     supplier_export_mw: FloatArray
@@ -397,37 +399,7 @@ def make_schedule(
             supplied[:, k] += hvdc.delivered_mw[:, hvdc.terminal_ids.index(terminal.id) - 1]
         _zone_loads(params, o, supplied[:, k], load_index, load_p)
 
-    switched = [
-        sh for sh in params.shunts if sh.switching is ShuntSwitching.AF_OFFTAKE and sh.in_service
-    ]
-    contracted = params.contract.offtaker_mw
-
-    def offtake_fraction(bus: str) -> FloatArray:
-        """Offtake served at ``bus`` as a fraction of what it takes at the full contract."""
-        cols, full = [], 0.0
-        for ld in params.loads:
-            if ld.bus == bus and ld.zone in offtakers and ld.in_service and ld.share:
-                zone_shares = sum(
-                    x.share or 0.0 for x in params.loads if x.zone == ld.zone and x.in_service
-                )
-                cols.append(load_index[ld.id])
-                full += contracted[ld.zone] * ld.share / (zone_shares or 1.0)
-        if not cols or full <= 0:
-            return np.zeros(hours)
-        fraction: FloatArray = np.clip(load_p[:, cols].sum(axis=1) / full, 0.0, 1.0)
-        return fraction
-
-    comp_q = (
-        np.column_stack(
-            [
-                (sh.q_light_mvar or 0.0)
-                + (sh.q_mvar - (sh.q_light_mvar or 0.0)) * offtake_fraction(sh.bus)
-                for sh in switched
-            ]
-        )
-        if switched
-        else np.zeros((hours, 0))
-    )
+    switched_ids, comp_q = switched_settings(params, load_ids, load_p)
 
     pf = np.array([ld.power_factor for ld in params.loads])
     load_q = load_p * np.tan(np.arccos(pf))[None, :]
@@ -441,7 +413,7 @@ def make_schedule(
         hvdc=hvdc,
         export_mw=np.column_stack([export[o] for o in offtakers]),
         ac_offtake_mw=ac_offtake,
-        compensator_ids=tuple(sh.id for sh in switched),
+        compensator_ids=switched_ids,
         compensator_q_mvar=comp_q,
         dispatch=dispatch,
         suppliers=suppliers,
@@ -452,6 +424,102 @@ def make_schedule(
         plant_q_min_mvar=q_min,
         plant_q_max_mvar=q_max,
     )
+
+
+def switched_settings(
+    params: GridParams, load_ids: Sequence[str], load_p_mw: FloatArray
+) -> tuple[tuple[str, ...], FloatArray]:
+    """Return the settings of the in-service shunts switched with the offtake, for given loads.
+
+    Each follows the offtake served at its bus as a fraction of what that bus
+    takes at the full contract (:func:`switched_setting_mvar`).
+
+    Parameters
+    ----------
+    params
+        The network.
+    load_ids
+        Load ids of the columns of ``load_p_mw`` (other columns are ignored).
+    load_p_mw
+        (hours, loads) active power of the loads [MW].
+
+    Returns
+    -------
+    tuple
+        ``(shunt ids, (hours, shunts) settings [Mvar at 1 pu])``.
+    """
+    offtakers = set(params.roles.offtakers)
+    contracted = params.contract.offtaker_mw
+    column = {lid: j for j, lid in enumerate(load_ids)}
+    hours = load_p_mw.shape[0]
+    switched = [
+        sh for sh in params.shunts if sh.switching is ShuntSwitching.AF_OFFTAKE and sh.in_service
+    ]
+
+    def offtake_fraction(bus: str) -> FloatArray:
+        """Offtake served at ``bus`` as a fraction of what it takes at the full contract."""
+        cols, full = [], 0.0
+        for ld in params.loads:
+            if ld.bus == bus and ld.zone in offtakers and ld.in_service and ld.share:
+                zone_shares = sum(
+                    x.share or 0.0 for x in params.loads if x.zone == ld.zone and x.in_service
+                )
+                cols.append(column[ld.id])
+                full += contracted[ld.zone] * ld.share / (zone_shares or 1.0)
+        if not cols or full <= 0:
+            return np.zeros(hours)
+        fraction: FloatArray = np.clip(load_p_mw[:, cols].sum(axis=1) / full, 0.0, 1.0)
+        return fraction
+
+    settings = (
+        np.column_stack([switched_setting_mvar(sh, offtake_fraction(sh.bus)) for sh in switched])
+        if switched
+        else np.zeros((hours, 0))
+    )
+    return tuple(sh.id for sh in switched), settings
+
+
+def switched_setting_mvar(shunt: Shunt, fraction: npt.ArrayLike) -> FloatArray:
+    """Return the setting of a shunt switched with the offtake: whole banks nearest its target.
+
+    The target moves linearly from ``q_light_mvar`` at no offtake to ``q_mvar``
+    at the full contract; the shunt is switched in banks of ``bank_mvar`` (the
+    last bank of the range may be smaller), so the setting is the bank step
+    nearest the target (ties to the fewer banks).
+
+    Parameters
+    ----------
+    shunt
+        A shunt switched with the offtake.
+    fraction
+        (hours,) offtake at its bus as a fraction of the full contract [-].
+
+    Returns
+    -------
+    numpy.ndarray
+        (hours,) reactive power at 1 pu of the banks in service [Mvar]
+        (> 0 absorbing, < 0 producing).
+
+    Examples
+    --------
+    >>> from casa1000.grid.params import Shunt, ShuntSwitching
+    >>> sh = Shunt(id="C", bus="B", q_mvar=-100.0, q_light_mvar=60.0, bank_mvar=25.0,
+    ...            switching=ShuntSwitching.AF_OFFTAKE)
+    >>> switched_setting_mvar(sh, [0.0, 0.3, 0.5, 1.0]).tolist()
+    [60.0, 10.0, -15.0, -100.0]
+    """
+    f = np.clip(np.atleast_1d(np.asarray(fraction, dtype=np.float64)), 0.0, 1.0)
+    light = shunt.q_light_mvar or 0.0
+    span = shunt.q_mvar - light
+    target = light + span * f
+    if span == 0.0:
+        return np.full(f.shape, light)
+    bank = shunt.bank_mvar or abs(span)
+    steps = np.minimum(np.arange(int(np.ceil(abs(span) / bank - 1e-9)) + 1) * bank, abs(span))
+    settings = light + np.sign(span) * steps
+    nearest = np.abs(target[:, None] - settings[None, :]).argmin(axis=1)
+    chosen: FloatArray = settings[nearest]
+    return chosen
 
 
 def commitment(

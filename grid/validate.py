@@ -70,6 +70,11 @@ RANGES: dict[str, list[Check]] = {
     ],
     "shunt": [
         ("q_mvar", lambda v: abs(v) <= 5000, "a reactive power in -5000..5000 Mvar"),
+        (
+            "bank_mvar",
+            lambda v: v is None or 0 < v <= 1000,
+            "a bank size in (0, 1000] Mvar or empty",
+        ),
     ],
     "external": [
         ("vm_pu", lambda v: 0.9 <= v <= 1.1, "a set-point in 0.9..1.1 pu"),

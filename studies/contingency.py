@@ -8,6 +8,20 @@ convergence (with the reason), islands and unserved load, the most loaded branch
 the lowest and highest voltage with their buses, violations by type against
 :class:`~casa1000.studies.security.limits.Limits`, and a performance index.
 
+Remedial actions.  Where an outage leaves a case that does not converge, or a bus
+of the action zones below the voltage limit, the automatic actions of
+:class:`~casa1000.studies.security.remedial.RemedialRule` act (Afghan import
+runback, then under-voltage load shedding) and the row reports the state they
+reach; ``status_before_remedial`` keeps what the outage alone did, and
+``afghan_runback_mw``/``load_shed_mw`` what the actions took.  A row is
+``secure`` when its final state converges within the limits with no load lost
+(islanded or shed; Afghan import run back is export lost, like an HVDC runback);
+``secure_without_remedial`` when no action was needed as well.
+
+Reactive limits and commitment.  Idle plants do not regulate; running plants are
+held to the reactive capability of their running units (PV -> PQ switching, see
+:mod:`casa1000.studies.engine.area_sweep`) unless ``q_limits`` is off.
+
 Tiers.  No case is screened out by a linear estimate: every (hour, contingency)
 row is either AC-solved or an exact copy of an AC-solved row (identical
 injections and topology, or the sister outage of an identical parallel circuit),
@@ -50,7 +64,14 @@ from casa1000.studies.engine.contingency_sweep import (
     SweepResult,
     Twin,
 )
-from casa1000.studies.engine.row_solver import MAX_ITER, STATUS_REASON, TOLERANCE_PU, Status
+from casa1000.studies.engine.row_solver import (
+    MAX_ITER,
+    STATUS_REASON,
+    TOLERANCE_PU,
+    Level,
+    SolvedRows,
+    Status,
+)
 from casa1000.studies.security.contingency_set import (
     Contingency,
     ContingencyKind,
@@ -58,12 +79,16 @@ from casa1000.studies.security.contingency_set import (
 )
 from casa1000.studies.security.limits import Limits
 from casa1000.studies.security.post_contingency import PostContingency, PostState
+from casa1000.studies.security.pv_margin import corridor_nose, first_corridor_circuit
+from casa1000.studies.security.remedial import RemedialOutcome, RemedialRule, Remedy
 from casa1000.studies.spine.hours import select_hours
 from casa1000.studies.spine.runner import execute
 from casa1000.studies.spine.scenario import Scenario, StudyInputs
 from casa1000.studies.spine.schedule_inputs import ScheduleInputs, inputs_from_profiles
 from casa1000.studies.spine.schema import DatasetSchema, VariableSpec
 from casa1000.studies.spine.study import RUN_FACT_PREFIX, Progress, StudySpec
+
+FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,6 +114,17 @@ class ContingencyConfig:
     chunk_rows
         Rows solved and held at once (bounds memory: about 2 kB a row, plus
         about 100 bytes per (hour, contingency) for the result itself).
+    q_limits
+        Hold running plants to their reactive capability (PV -> PQ switching).
+    remedial
+        The remedial actions allowed after an outage (``RemedialRule(runback=False,
+        shed=False)``: none, the state the outage leaves).
+    pv_margin
+        Report the AC corridor's PV margin (MW of offtake to the nose) of every
+        export hour, both circuits in and the first circuit out
+        (:func:`~casa1000.studies.security.pv_margin.corridor_nose`).
+    pv_margin_step_mw, pv_margin_resolution_mw
+        Scan step and bisection width of the nose [MW].
     """
 
     months: tuple[int, ...] = ()
@@ -99,12 +135,17 @@ class ContingencyConfig:
     include_groups: bool = True
     threads: int = 2
     chunk_rows: int = 10_000
+    q_limits: bool = True
+    remedial: RemedialRule = field(default_factory=RemedialRule)
+    pv_margin: bool = True
+    pv_margin_step_mw: float = 25.0
+    pv_margin_resolution_mw: float = 1.0
 
 
 SCHEMA = DatasetSchema(
     name="contingency",
     title="casa1000 contingency screening",
-    version=2,
+    version=3,
     coords={
         "time": VariableSpec(
             dims=("time",), dtype="datetime64[ns]", long_name="hour (local UTC+05:00)"
@@ -176,11 +217,62 @@ SCHEMA = DatasetSchema(
         ),
         "secure": VariableSpec(
             dims=("time", "contingency"),
-            long_name="converged, within limits, no load lost",
+            long_name="converged within limits, no load lost (after remedial actions)",
             dtype="bool",
+        ),
+        "secure_without_remedial": VariableSpec(
+            dims=("time", "contingency"),
+            long_name="secure with no remedial action needed",
+            dtype="bool",
+        ),
+        "status_before_remedial": VariableSpec(
+            dims=("time", "contingency"),
+            long_name="load flow outcome the outage alone leaves",
+            dtype="int8",
+            flags=Status,
+        ),
+        "remedial_outcome": VariableSpec(
+            dims=("time", "contingency"),
+            long_name="what the remedial actions did",
+            dtype="int8",
+            flags=RemedialOutcome,
+        ),
+        "afghan_runback_mw": VariableSpec(
+            dims=("time", "contingency"),
+            long_name="offtake over AC (Afghan import) run back after the outage",
+            units="MW",
+        ),
+        "load_shed_mw": VariableSpec(
+            dims=("time", "contingency"),
+            long_name="load shed by under-voltage load shedding after the outage",
+            units="MW",
         ),
         "unserved_mw": VariableSpec(
             dims=("time", "contingency"), long_name="load on islanded buses", units="MW"
+        ),
+        "corridor_nose_mw": VariableSpec(
+            dims=("time",),
+            long_name="AC offtake at the nose of the corridor's PV curve, both circuits in",
+            units="MW",
+            optional=True,
+        ),
+        "corridor_margin_mw": VariableSpec(
+            dims=("time",),
+            long_name="PV margin of the corridor (offtake to the nose), both circuits in",
+            units="MW",
+            optional=True,
+        ),
+        "corridor_nose_n1_mw": VariableSpec(
+            dims=("time",),
+            long_name="AC offtake at the nose of the corridor's PV curve, first circuit out",
+            units="MW",
+            optional=True,
+        ),
+        "corridor_margin_n1_mw": VariableSpec(
+            dims=("time",),
+            long_name="PV margin of the corridor (offtake to the nose), first circuit out",
+            units="MW",
+            optional=True,
         ),
         "export_lost_mw": VariableSpec(
             dims=("time", "contingency"),
@@ -304,6 +396,11 @@ class _Flags:
         self.kg_share_lost = np.zeros(n_c, dtype=bool)
         self.islanded_buses = np.zeros(n_c, dtype=np.int16)
         self.hvdc_capacity = np.zeros(n_c)
+        self.runback = np.zeros(shape)
+        self.shed = np.zeros(shape)
+        self.outcome = np.zeros(shape, dtype=np.int8)
+        self.status_before = np.zeros(shape, dtype=np.int8)
+        self.status_before_set = np.zeros(shape, dtype=bool)
 
     def record(self, j: int, part: slice, st: PostState) -> PostState:
         self.unserved[part, j] = st.unserved_mw
@@ -315,7 +412,16 @@ class _Flags:
         return st
 
     def copy_twin(self, j: int, j0: int) -> None:
-        for arr in (self.unserved, self.export_lost, self.hvdc_sent):
+        for arr in (
+            self.unserved,
+            self.export_lost,
+            self.hvdc_sent,
+            self.runback,
+            self.shed,
+            self.outcome,
+            self.status_before,
+            self.status_before_set,
+        ):
             arr[:, j] = arr[:, j0]
         for per_c in (self.kg_share_lost, self.islanded_buses, self.hvdc_capacity):
             per_c[j] = per_c[j0]
@@ -354,7 +460,7 @@ def prepare(params: GridParams, inputs: ScheduleInputs, config: ContingencyConfi
         inputs=inputs,
         contingencies=contingencies,
         twins=find_twins(built, contingencies),
-        batch=BatchAC(built),
+        batch=BatchAC(built, q_limits=config.q_limits),
     )
 
 
@@ -401,16 +507,39 @@ def run_contingency(
 class _States:
     """Post-contingency states of one run of hours at a time (the run the sweep is on)."""
 
-    def __init__(self, scr: Screening, flags: _Flags) -> None:
+    def __init__(self, scr: Screening, flags: _Flags, config: ContingencyConfig) -> None:
         self.scr = scr
         self.flags = flags
+        self.config = config
         self._part: slice | None = None
         self._post: PostContingency | None = None
+        self._remedy: Remedy | None = None
 
-    def __call__(self, j: int, part: slice) -> PostState:
+    def _at(self, part: slice) -> PostContingency:
         if self._post is None or part != self._part:
             self._part, self._post = part, self.scr.post(part)
-        return self.flags.record(j, part, self._post.state(self.scr.contingencies[j]))
+            self._remedy = Remedy(self._post, self.config.remedial, self.config.limits.vmin_pu)
+        return self._post
+
+    def __call__(self, j: int, part: slice) -> PostState:
+        return self.flags.record(j, part, self._at(part).state(self.scr.contingencies[j]))
+
+    def remedy(
+        self, level: Level, j: int, part: slice, state: PostState, res: SolvedRows
+    ) -> SolvedRows:
+        """Apply the remedial actions to contingency ``j``'s rows and record them."""
+        self._at(part)
+        assert self._remedy is not None
+        rows = np.arange(res.status.size)
+        final, record = self._remedy.apply(level, state, rows, res)
+        flags = self.flags
+        flags.runback[part, j] = record.runback_mw
+        flags.shed[part, j] = record.shed_mw
+        flags.outcome[part, j] = record.outcome
+        flags.status_before[part, j] = record.status_before
+        flags.status_before_set[part, j] = True
+        flags.export_lost[part, j] += record.runback_mw
+        return final
 
 
 def _run(inputs: StudyInputs, config: ContingencyConfig, report: Progress) -> xr.Dataset:
@@ -424,19 +553,47 @@ def _run(inputs: StudyInputs, config: ContingencyConfig, report: Progress) -> xr
     sweep = ContingencySweep(
         scr.batch, config.limits, threads=config.threads, chunk_rows=config.chunk_rows
     )
+    states = _States(scr, flags, config)
     result = sweep.run(
-        _States(scr, flags),
+        states,
         hours,
         n_c,
         twins=scr.twins,
         progress=lambda done: report("solve", done),
+        remedy=states.remedy if config.remedial.active else None,
     )
     for j, (j0, _) in scr.twins.items():
         flags.copy_twin(j, j0)
+    margins = _pv_margins(params, scr, config, report) if config.pv_margin else {}
     report("assemble", 1.0)
-    ds = _assemble(profiles, scr, result, flags, config)
+    ds = _assemble(profiles, scr, result, flags, config, margins)
     ds.attrs[RUN_FACT_PREFIX + "solver_time_s"] = round(sweep.solver_s, 3)
     return ds
+
+
+def _pv_margins(
+    params: GridParams, scr: Screening, config: ContingencyConfig, report: Progress
+) -> dict[str, FloatArray]:
+    """Find the corridor's nose and PV margin per hour, both circuits in and the first out."""
+    if not params.ac_offtakers:
+        return {}
+    out: dict[str, FloatArray] = {}
+    for suffix, circuits in (("", ()), ("_n1", first_corridor_circuit(params, scr.built))):
+        report("pv margin" + suffix, 0.0)
+        margin = corridor_nose(
+            params,
+            scr.built,
+            scr.inputs,
+            circuits_out=circuits,
+            step_mw=config.pv_margin_step_mw,
+            resolution_mw=config.pv_margin_resolution_mw,
+            threads=config.threads,
+            q_limits=config.q_limits,
+            batch=scr.batch,
+        )
+        out[f"corridor_nose{suffix}_mw"] = margin.nose_mw
+        out[f"corridor_margin{suffix}_mw"] = margin.margin_mw
+    return out
 
 
 def _assemble(
@@ -445,6 +602,7 @@ def _assemble(
     r: SweepResult,
     flags: _Flags,
     config: ContingencyConfig,
+    margins: dict[str, FloatArray] | None = None,
 ) -> xr.Dataset:
     net, ix = scr.built.net, scr.built.index
     cs = scr.contingencies
@@ -454,6 +612,9 @@ def _assemble(
     lim = config.limits
     ok = r.status == Status.CONVERGED
     violations = r.thermal_violations + r.undervoltage_violations + r.overvoltage_violations
+    # the base case (and every row of a study without remedial actions) is as solved
+    before = np.where(flags.status_before_set, flags.status_before, r.status).astype(np.int8)
+    secure = ok & (violations == 0) & (flags.unserved <= 1e-9) & (flags.shed <= 1e-9)
     n_twin_rows = len(scr.twins) * len(time_)
     n_ac = int(r.solved.sum())
     n_rows = r.status.size
@@ -486,8 +647,14 @@ def _assemble(
         "thermal_violations": r.thermal_violations,
         "undervoltage_violations": r.undervoltage_violations,
         "overvoltage_violations": r.overvoltage_violations,
-        "secure": ok & (violations == 0) & (flags.unserved <= 1e-9),
+        "secure": secure,
+        "secure_without_remedial": secure & (flags.outcome == RemedialOutcome.NONE),
+        "status_before_remedial": before,
+        "remedial_outcome": flags.outcome,
+        "afghan_runback_mw": flags.runback,
+        "load_shed_mw": flags.shed,
         "unserved_mw": flags.unserved,
+        **(margins or {}),
         "export_lost_mw": flags.export_lost,
         "performance_index": r.pi_thermal + r.pi_voltage,
         "pi_thermal": r.pi_thermal,
@@ -528,7 +695,8 @@ def _assemble(
             "vmin_pu": lim.vmin_pu,
             "vmax_pu": lim.vmax_pu,
             "nonconvergence_reasons": "; ".join(
-                f"{s.name.lower()}: {STATUS_REASON[s]}" for s in Status if s
+                [f"{s.name.lower()}: {STATUS_REASON[s]}" for s in Status if s]
+                + ["remedial_outcome not_restored: the actions do not restore it (none taken)"]
             ),
             "cases_total": n_rows,
             "cases_ac_solved": n_ac,
@@ -536,6 +704,12 @@ def _assemble(
             "cases_symmetric_twin": n_twin_rows,
             "cases_screened_linear": 0,
             "area_rows_solved": r.rows_solved,
+            "remedial_actions": config.remedial.describe(),
+            "q_limits": int(config.q_limits),
+            "cases_remedial_restored": int((flags.outcome == RemedialOutcome.RESTORED).sum()),
+            "cases_remedial_not_restored": int(
+                (flags.outcome == RemedialOutcome.NOT_RESTORED).sum()
+            ),
         },
     )
 

@@ -62,6 +62,12 @@ def contingency_table(ds: xr.Dataset) -> pd.DataFrame:
             ),
             "island_hours": _hours_with(ds.unserved_mw > 1e-9),
             "insecure_hours": _hours_with(~ds.secure),
+            "nonconverged_before_remedial_hours": _hours_with(ds.status_before_remedial != 0),
+            "remedial_restored_hours": _hours_with(ds.remedial_outcome == 1),
+            "remedial_not_restored_hours": _hours_with(ds.remedial_outcome == 2),
+            "max_afghan_runback_mw": ds.afghan_runback_mw.max("time").values,
+            "max_load_shed_mw": ds.load_shed_mw.max("time").values,
+            "load_shed_mwh": ds.load_shed_mw.sum("time").values,
             "max_unserved_mw": ds.unserved_mw.max("time").values,
             "max_export_lost_mw": ds.export_lost_mw.max("time").values,
             "worst_loading_percent": loading.max("time").values,
@@ -165,6 +171,9 @@ RANKING_COLUMNS = (
     "thermal_violation_hours",
     "voltage_violation_hours",
     "max_unserved_mw",
+    "remedial_restored_hours",
+    "max_afghan_runback_mw",
+    "max_load_shed_mw",
     "worst_loading_percent",
     "worst_loading_branch",
     "vm_min_pu",
@@ -172,6 +181,22 @@ RANKING_COLUMNS = (
     "max_performance_index",
 )
 """Columns of the ranking shown on screen (every column goes to the CSV)."""
+
+
+def _pv_margin_lines(ds: xr.Dataset) -> list[str]:
+    """One line per corridor case: the PV margin's spread and the hours past the nose."""
+    lines = []
+    for suffix, case in (("", "both circuits in"), ("_n1", "first circuit out")):
+        name = f"corridor_margin{suffix}_mw"
+        if name not in ds or not bool(ds[name].notnull().any()):
+            continue
+        m = ds[name].values[np.isfinite(ds[name].values)]
+        lines.append(
+            f"corridor PV margin, {case} (MW of offtake to the nose, {m.size} export hours): "
+            f"min {m.min():.0f}, median {np.median(m):.0f}; past the nose in "
+            f"{int((m < 0).sum())} h"
+        )
+    return lines
 
 
 def summary(ds: xr.Dataset, top: int = 15) -> StudySummary:
@@ -185,6 +210,12 @@ def summary(ds: xr.Dataset, top: int = 15) -> StudySummary:
         f"{a['cases_screened_linear']} screened linearly",
         f"hours N-1 secure (every contingency converged, within limits, no load lost): "
         f"{int(secure.sum())} of {ds.sizes['time']}",
+        f"remedial actions ({a.get('remedial_actions', 'none')}): "
+        f"{a.get('cases_remedial_restored', 0)} cases restored, "
+        f"{a.get('cases_remedial_not_restored', 0)} not restored; "
+        f"Afghan import run back {float(ds.afghan_runback_mw.max()):.0f} MW at most, "
+        f"load shed {float(ds.load_shed_mw.max()):.0f} MW at most",
+        *_pv_margin_lines(ds),
     )
     ranked = ranking(ds).head(top)
     return StudySummary(headline=headline, tables={"ranking": ranked[list(RANKING_COLUMNS)]})

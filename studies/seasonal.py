@@ -40,6 +40,7 @@ from casa1000.studies.engine.batch_ac import (
     Injections,
     injections_from_schedule,
 )
+from casa1000.studies.security.pv_margin import corridor_nose
 from casa1000.studies.spine.hours import select_hours
 from casa1000.studies.spine.runner import execute
 from casa1000.studies.spine.scenario import Scenario, StudyInputs
@@ -88,6 +89,10 @@ class SeasonalConfig:
     curtail_steps: int = 10
     loading_limit_percent: float = 100.0
     threads: int = 2
+
+
+CORRIDOR_STEP_MW = 10.0
+"""Offtake step of the search for the corridor's voltage limit [MW] (bisected to 1 MW)."""
 
 
 def _f(dims: tuple[str, ...], units: str, long_name: str) -> VariableSpec:
@@ -197,6 +202,14 @@ SCHEMA = DatasetSchema(
         "supplier_shortfall_mw": _f(TZ, "MW", "contract share a supplier did not export"),
         "loss_cover_mw": _f(TZ, "MW", "network losses each supplier's plants cover"),
         "external_q_mvar": _f(TA, "Mvar", "reactive power of each area's equivalent"),
+        "corridor_undervoltage": VariableSpec(
+            dims=T,
+            dtype="bool",
+            long_name="a bus of the offtakers served over AC below its voltage band",
+        ),
+        "corridor_runback_needed_mw": _f(
+            T, "MW", "AC offtake run back needed to bring the offtakers' buses into their band"
+        ),
         "converged": VariableSpec(dims=T, dtype="bool", long_name="load flow converged"),
         "converged_at_schedule": VariableSpec(
             dims=T, dtype="bool", long_name="load flow converged before any curtailment"
@@ -353,16 +366,74 @@ def _run(inputs: StudyInputs, config: SeasonalConfig, report: Progress) -> xr.Da
         redo = batch.solve(injections_from_schedule(built, again), threads=config.threads)
         result = _splice(first, cut, redo)
         schedule = _splice_inputs(supply, cut, again_inputs).schedule(params)
+    final = supply if not cut.size else _splice_inputs(supply, cut, again_inputs)
+    report("corridor voltage", 0.7)
+    corridor = _corridor_runback(params, batch, final, schedule, result, config)
     report("assemble", 0.8)
     converter_cut = schedule.hvdc.curtailed_mw.sum(axis=1) > 1e-6
     reason = np.where((reason == 0) & converter_cut, CurtailReason.CONVERTER, reason).astype(
         np.int8
     )
     ds = _assemble(
-        params, batch, profiles, schedule, result, factor, reason, first.converged, config
+        params,
+        batch,
+        profiles,
+        schedule,
+        result,
+        factor,
+        reason,
+        first.converged,
+        config,
+        corridor=corridor,
     )
     report("done", 1.0)
     return ds
+
+
+def _corridor_runback(
+    params: GridParams,
+    batch: BatchAC,
+    inputs: ScheduleInputs,
+    schedule: Schedule,
+    result: BatchResult,
+    config: SeasonalConfig,
+) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """Hours with an AC offtaker's bus below its band, and the runback that lifts it.
+
+    The runback needed is the hour's AC offtake less the highest offtake at which
+    the offtakers' buses hold their band (the corridor's voltage limit, found by
+    :func:`~casa1000.studies.security.pv_margin.corridor_nose` to 1 MW), the rest
+    of the hour held; the whole offtake where even none holds it.
+    """
+    hours = result.converged.size
+    low = np.zeros(hours, dtype=bool)
+    need = np.zeros(hours)
+    if not params.ac_offtakers:
+        return low, need
+    built = batch.built
+    zones = set(params.ac_offtakers)
+    buses = [b for b in params.buses if b.zone in zones]
+    watch = [built.index.bus[b.id] for b in buses]
+    vmin = float(min(built.net.bus.min_vm_pu.loc[watch]))
+    k_off = params.roles.offtakers.index(params.ac_offtakers[0])
+    offtake = schedule.ac_offtake_mw[:, k_off]
+    with np.errstate(invalid="ignore"):
+        low = result.converged & (offtake > 0) & (result.vm_pu[:, watch] < vmin).any(axis=1)
+    if low.any():
+        limit = corridor_nose(
+            params,
+            built,
+            inputs,
+            hours=np.flatnonzero(low),
+            step_mw=CORRIDOR_STEP_MW,
+            resolution_mw=1.0,
+            threads=config.threads,
+            batch=batch,
+            vmin_pu=vmin,
+        )
+        held = np.nan_to_num(limit.nose_mw[low], nan=0.0)
+        need[low] = np.maximum(offtake[low] - held, 0.0)
+    return low, need
 
 
 def _splice_inputs(
@@ -407,6 +478,8 @@ def _assemble(
     reason: npt.NDArray[np.int8],
     converged_at_schedule: npt.NDArray[np.bool_],
     config: SeasonalConfig,
+    *,
+    corridor: tuple[npt.NDArray[np.bool_], FloatArray],
 ) -> xr.Dataset:
     built = batch.built
     net, ix = built.net, built.index
@@ -497,6 +570,8 @@ def _assemble(
             "supplier_shortfall_mw": schedule.supplier_shortfall_mw,
             "loss_cover_mw": schedule.loss_cover_mw,
             "external_q_mvar": external_q,
+            "corridor_undervoltage": corridor[0],
+            "corridor_runback_needed_mw": corridor[1],
             "converged": result.converged,
             "converged_at_schedule": converged_at_schedule,
             "nonconvergence_reason": reason_text,

@@ -134,6 +134,19 @@ def tables(ds: xr.Dataset) -> dict[str, pd.DataFrame]:
     return {"summary": _rounded(monthly_summary(ds)), "totals": _rounded(totals(ds))}
 
 
+def _corridor_lines(ds: xr.Dataset) -> list[str]:
+    """Count the hours an AC offtaker's bus is below its band, and the runback needed."""
+    if "corridor_undervoltage" not in ds:
+        return []
+    low = ds.corridor_undervoltage.values
+    need = ds.corridor_runback_needed_mw.values
+    return [
+        f"hours with an Afghan (AC offtaker) bus below its band: {int(low.sum())}; "
+        f"runback needed {float(need.max(initial=0.0)):.0f} MW at most, "
+        f"{float(need.sum()) / 1000:.1f} GWh"
+    ]
+
+
 def summary(ds: xr.Dataset, top: int = 12) -> StudySummary:
     """Return the headline figures and the monthly table of a seasonal result.
 
@@ -156,5 +169,6 @@ def summary(ds: xr.Dataset, top: int = 12) -> StudySummary:
         f"{t.caps_ac_loss_gwh:.0f} GWh",
         f"hours with a voltage or thermal violation: {int(t.violation_h)}; not converged: "
         f"{int(t.not_converged_h)}; curtailed: {int(t.curtailed_h)}",
+        *_corridor_lines(ds),
     )
     return StudySummary(headline=headline, tables={"monthly": _rounded(monthly_summary(ds))})

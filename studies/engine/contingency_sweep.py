@@ -27,6 +27,9 @@ from casa1000.studies.security.post_contingency import PostState
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+Remedy = Callable[[Level, int, slice, PostState, SolvedRows], SolvedRows]
+"""``remedy(level, j, hours, state, rows)``: the final state of contingency ``j``'s rows
+after any remedial action (see :mod:`casa1000.studies.security.remedial`)."""
 CodeArray = npt.NDArray[np.int32]
 BoolArray = npt.NDArray[np.bool_]
 PI_EXPONENT = 2
@@ -207,6 +210,7 @@ class ContingencySweep:
         twins: dict[int, Twin] | None = None,
         keep_elements: bool = False,
         progress: Callable[[float], None] | None = None,
+        remedy: Remedy | None = None,
     ) -> SweepResult:
         """Solve every hour of every contingency (index 0 must be the base case).
 
@@ -226,6 +230,9 @@ class ContingencySweep:
             hours x contingencies x elements).
         progress
             Called with the fraction of rows done.
+        remedy
+            Turns each contingency's rows into their state after remedial actions
+            (the envelopes describe that state); none by default.
 
         Returns
         -------
@@ -247,11 +254,18 @@ class ContingencySweep:
             every = np.arange(n)
             # states are made one group ahead; the next group is solved while this one reduces
             work = ([(state(j, part), every) for j in cols] for cols in groups)
-            for k, (cols, results) in enumerate(
-                zip(groups, prefetch(level.solve, work), strict=True), start=1
+
+            def solve(
+                requests: list[tuple[PostState, IntArray]], level: Level = level
+            ) -> tuple[list[tuple[PostState, IntArray]], list[SolvedRows]]:
+                return requests, level.solve(requests)
+
+            for k, (cols, (requests, results)) in enumerate(
+                zip(groups, prefetch(solve, work), strict=True), start=1
             ):
-                for j, res in zip(cols, results, strict=True):
-                    self._reduce(env, j, part, res, solved=False)
+                for j, (st, _), res in zip(cols, requests, results, strict=True):
+                    final = res if remedy is None else remedy(level, j, part, st, res)
+                    self._reduce(env, j, part, final, solved=False)
                 if progress is not None:
                     progress((part.start + n * k / len(groups)) / hours)
         for j, (j0, perm) in sorted(twins.items()):

@@ -24,7 +24,6 @@ so the solver always keeps the slack's island.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,7 +33,14 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from casa1000.studies.engine.batch_ac import Area, BatchAC, BranchGeometry, branch_loading
+from casa1000.studies.engine.area_sweep import AreaSweep
+from casa1000.studies.engine.batch_ac import (
+    Area,
+    BatchAC,
+    BranchGeometry,
+    Injections,
+    branch_loading,
+)
 from casa1000.studies.security.post_contingency import PostState
 
 FloatArray = npt.NDArray[np.float64]
@@ -174,12 +180,9 @@ class RowSolver:
         self.batch = batch
         self.threads = threads
         self.keep_p_from = keep_p_from
-        self.solver_s = 0.0
-        """Time spent inside the C++ Newton-Raphson batches [s]."""
-        self.rows_solved = 0
-        """Area rows handed to the C++ solver."""
-        self.calls = 0
-        """C++ batch calls made."""
+        self.sweep: AreaSweep = batch.area_sweep(
+            threads, max_iter=MAX_ITER, tol_pu=TOLERANCE_PU, handle_disconnected_grid=True
+        )
         net = batch.net
         self.n_branch = batch.n_line + batch.n_trafo
         self.n_bus = batch.n_bus
@@ -206,26 +209,47 @@ class RowSolver:
                 )
             )
         self.areas: tuple[AreaTopology, ...] = tuple(topologies)
-        self._models: dict[tuple[int, ModelKey], Any] = {}
+        self._models: dict[tuple[int, ModelKey, tuple[float, ...]], Any] = {}
+
+    @property
+    def solver_s(self) -> float:
+        """Time spent inside the C++ Newton-Raphson batches [s]."""
+        return self.sweep.solver_s
+
+    @property
+    def rows_solved(self) -> int:
+        """Area rows handed to the C++ solver (reactive-limit re-solves included)."""
+        return self.sweep.rows_solved
+
+    @property
+    def calls(self) -> int:
+        """C++ batch calls made."""
+        return self.sweep.calls
 
     def level(self, base: PostState) -> Level:
         """Solve the base case of a run of rows and return the level that holds it."""
         return Level(self, base)
 
-    def model(self, k: int, key: ModelKey) -> Any:
-        """Return area ``k``'s model without the line reactors and islanded buses of ``key``."""
+    def model(self, k: int, key: ModelKey, setting: tuple[float, ...] = ()) -> Any:
+        """Return area ``k``'s model without the line reactors and islanded buses of ``key``.
+
+        ``setting`` is the setting of the area's switched shunts (see
+        :meth:`~casa1000.studies.engine.batch_ac.BatchAC.setting_model`).
+        """
+        base = self.batch.setting_model(k, setting)
         if key == ((), ()):
-            return self.batch.areas[k].model
-        if (k, key) not in self._models:
+            return base
+        if (k, key, setting) not in self._models:
             batch = self.batch
             shunts, island = key
-            model = batch.areas[k].model.copy()
+            model = base.copy()
             dead = np.zeros(self.n_bus, dtype=bool)
             dead[list(island)] = True
             for s in shunts:
                 model.deactivate_shunt(int(s))
+            for i in np.flatnonzero(dead[batch.load_bus_model]):
+                model.deactivate_load(int(i))
             for table, off in (
-                ("load", model.deactivate_load),
                 ("sgen", model.deactivate_sgen),
                 ("gen", model.deactivate_gen),
                 ("shunt", model.deactivate_shunt),
@@ -239,8 +263,8 @@ class RowSolver:
                 model.deactivate_trafo(int(i))
             for b in island:
                 model.deactivate_bus(int(b))
-            self._models[(k, key)] = model
-        return self._models[(k, key)]
+            self._models[(k, key, setting)] = model
+        return self._models[(k, key, setting)]
 
     def run_area(
         self,
@@ -272,80 +296,58 @@ class RowSolver:
             The rows in order.
         """
         area = topo.area
-        n_ext = self.n_ext
-
-        def stack(part: str) -> FloatArray:
-            return np.concatenate([getattr(st.inj, part)[r] for st, r in state_rows])
-
-        gen = stack("gen_p_mw")
-        inputs = (
-            np.column_stack([gen, np.zeros((gen.shape[0], n_ext))]),
-            stack("sgen_p_mw"),
-            stack("load_p_mw"),
-            stack("load_q_mvar"),
-        )
+        inj = stack_injections([st.inj.take(r) for st, r in state_rows])
+        rows = self.batch.sweep_rows(inj, gen_out=gen_out, branch_out=branch_out)
         expected = np.ones(len(area.bus), dtype=bool)
         expected[np.isin(area.bus, key[1])] = False
-        pieces = []
-        for lo in range(0, gen.shape[0], CALL_ROWS):
-            sl = slice(lo, lo + CALL_ROWS)
-            ok, volt, res = self._call(
-                topo, key, [a[sl] for a in inputs], branch_out[sl], gen_out[sl], v0
-            )
-            vm = np.abs(volt)
-            status = np.where(ok, Status.CONVERGED, Status.DIVERGED).astype(np.int8)
-            status[ok & ((vm > 0) != expected).any(axis=1)] = Status.NOT_SOLVED
-            good = status == Status.CONVERGED
-            vm = np.where(good[:, None] & (vm > 0), vm, np.nan)
-            loading = branch_loading(topo.geometry, res, vm, good)
-            p_from = np.where(good[:, None], res[:, :, 0], np.nan) if self.keep_p_from else None
-            pieces.append(
-                AreaRows(
-                    status=status,
-                    vm_pu=vm,
-                    loading_percent=loading,
-                    p_from_mw=p_from,
-                    voltage=np.where(ok[:, None], volt, 0.0),
-                )
-            )
-        return AreaRows.concatenate(pieces)
+        n = inj.rows
+        n_br = topo.branches.size
+        status = np.zeros(n, dtype=np.int8)
+        vm = np.full((n, area.bus.size), np.nan)
+        loading = np.full((n, n_br), np.nan)
+        p_from = np.full((n, n_br), np.nan) if self.keep_p_from else None
+        voltage = np.zeros((n, area.bus.size), dtype=np.complex128)
+        for setting, sel in self.batch.settings(topo.index, inj):
+            model = self.model(topo.index, key, setting)
+            for lo in range(0, sel.size, CALL_ROWS):
+                part = sel[lo : lo + CALL_ROWS]
+                out = self.sweep.solve(model, rows.take(part), v0, area.bus, topo.branches)
+                ok = out.converged
+                mag = np.abs(out.voltage)
+                st = np.where(ok, Status.CONVERGED, Status.DIVERGED).astype(np.int8)
+                st[ok & ((mag > 0) != expected).any(axis=1)] = Status.NOT_SOLVED
+                good = st == Status.CONVERGED
+                mag = np.where(good[:, None] & (mag > 0), mag, np.nan)
+                status[part] = st
+                vm[part] = mag
+                loading[part] = branch_loading(topo.geometry, out.branch, mag, good)
+                if p_from is not None:
+                    p_from[part] = np.where(good[:, None], out.branch[:, :, 0], np.nan)
+                voltage[part] = out.voltage
+        return AreaRows(
+            status=status, vm_pu=vm, loading_percent=loading, p_from_mw=p_from, voltage=voltage
+        )
 
-    def _call(
-        self,
-        topo: AreaTopology,
-        key: ModelKey,
-        inputs: list[FloatArray],
-        branch_out: BoolArray,
-        gen_out: BoolArray,
-        v0: npt.NDArray[np.complex128],
-    ) -> tuple[BoolArray, npt.NDArray[np.complex128], FloatArray]:
-        """One C++ batch: (rows,) converged, (rows, area buses) voltages, branch results."""
-        from lightsim2grid.lightsim2grid_cpp import ScenarioSweepCPP
 
-        gens, sgens, load_p, load_q = (np.ascontiguousarray(a) for a in inputs)
-        sweep = ScenarioSweepCPP(self.model(topo.index, key))
-        sweep.handle_disconnected_grid = True
-        sweep.nb_thread = self.threads
-        if branch_out.any():
-            n_line = self.batch.n_line
-            sweep.set_contingency_lines(np.ascontiguousarray(branch_out[:, :n_line]))
-            sweep.set_contingency_trafos(np.ascontiguousarray(branch_out[:, n_line:]))
-        if gen_out.any():
-            sweep.set_contingency_gens(np.ascontiguousarray(gen_out))
-        sweep.modify_gen_p(gens)
-        if sgens.shape[1]:
-            sweep.modify_sgen_p(sgens)
-        sweep.modify_load_p(load_p)
-        sweep.modify_load_q(load_q)
-        started = time.perf_counter()
-        sweep.compute(v0, MAX_ITER, TOLERANCE_PU)
-        self.solver_s += time.perf_counter() - started
-        self.rows_solved += gens.shape[0]
-        self.calls += 1
-        ok = np.asarray(sweep.converged_mask(), dtype=bool)
-        volt = np.asarray(sweep.get_voltages())[:, topo.area.bus]
-        res = np.asarray(sweep.compute_branch_results())[:, topo.branches, :]
-        return ok, volt, res
+def stack_injections(pieces: Sequence[Injections]) -> Injections:
+    """Stack injections row-wise (a control state is kept only if every piece has it)."""
+    if len(pieces) == 1:
+        return pieces[0]
+
+    def cat(name: str) -> Any:
+        parts = [getattr(p, name) for p in pieces]
+        return None if any(x is None for x in parts) else np.concatenate(parts)
+
+    return Injections(
+        gen_p_mw=cat("gen_p_mw"),
+        sgen_p_mw=cat("sgen_p_mw"),
+        load_p_mw=cat("load_p_mw"),
+        load_q_mvar=cat("load_q_mvar"),
+        shunt_q_mvar=cat("shunt_q_mvar"),
+        gen_on=cat("gen_on"),
+        gen_q_min_mvar=cat("gen_q_min_mvar"),
+        gen_q_max_mvar=cat("gen_q_max_mvar"),
+    )
 
 
 StartVoltage = Callable[[int, IntArray], npt.NDArray[np.complex128]]
@@ -585,10 +587,23 @@ def prefetch(solve: Callable[[T], R], work: Iterable[T]) -> Iterator[R]:
 
 
 def _differs(state: PostState, base: PostState, area: Area, rows: IntArray) -> BoolArray:
-    """(rows,) any injection of ``area`` differs from the base case."""
+    """(rows,) any injection or control state of ``area`` differs from the base case."""
     inj, ref = state.inj, base.inj
-    out = (inj.gen_p_mw[rows][:, area.gen] != ref.gen_p_mw[rows][:, area.gen]).any(axis=1)
-    out |= (inj.sgen_p_mw[rows][:, area.sgen] != ref.sgen_p_mw[rows][:, area.sgen]).any(axis=1)
-    out |= (inj.load_p_mw[rows][:, area.load] != ref.load_p_mw[rows][:, area.load]).any(axis=1)
-    out |= (inj.load_q_mvar[rows][:, area.load] != ref.load_q_mvar[rows][:, area.load]).any(axis=1)
-    return np.asarray(out, dtype=bool)
+    out = np.zeros(rows.size, dtype=bool)
+    for name, cols in (
+        ("gen_p_mw", area.gen),
+        ("sgen_p_mw", area.sgen),
+        ("load_p_mw", area.load),
+        ("load_q_mvar", area.load),
+        ("shunt_q_mvar", area.switched),
+        ("gen_on", area.gen),
+        ("gen_q_min_mvar", area.gen),
+        ("gen_q_max_mvar", area.gen),
+    ):
+        mine, theirs = getattr(inj, name), getattr(ref, name)
+        if mine is None and theirs is None:
+            continue
+        if mine is None or theirs is None:
+            return np.ones(rows.size, dtype=bool)
+        out |= (mine[rows][:, cols] != theirs[rows][:, cols]).any(axis=1)
+    return out

@@ -106,7 +106,11 @@ def hours_below(params: GridParams, profiles: xr.Dataset, vmin_pu: float) -> dic
         "export_hours": float(exporting.sum()),
         "hours_below": float(below.sum()),
         "hours_diverged": float((exporting & ~result.converged).sum()),
-        "vmin_pu_seen": float(np.nanmin(vm[exporting])) if exporting.any() else float("nan"),
+        "vmin_pu_seen": (
+            float(np.nanmin(vm[exporting]))
+            if (exporting & result.converged).any()
+            else float("nan")
+        ),
     }
 
 

@@ -8,11 +8,17 @@ available export).  After an outage, before any operator action:
   leave with their line.
 * **Generator response**: a unit outage lowers its plant's output by one unit
   (``min(P, unit_mw)``), a plant trip by all of it.  The lost power is picked up
-  by the other in-service voltage-controlling plants of the same synchronous
-  area in proportion to their participation factor ``p_max_mw``, each clipped to
-  ``[0, p_max_mw]`` (what one plant cannot take is shared again among the
-  rest); the area's external equivalent (slack) takes what is left and the
-  change in losses.  A tripped plant's bus stops regulating voltage.
+  by the other voltage-controlling plants of the same synchronous area that are
+  running (an idle plant gives no governor response) in proportion to their
+  participation factor ``p_max_mw``, each clipped to ``[0, p_max_mw]`` (what
+  one plant cannot take is shared again among the rest); the area's external
+  equivalent (slack) takes what is left and the change in losses.  A tripped
+  plant's bus stops regulating voltage.
+* **Commitment and reactive capability** after the response: a plant regulates
+  its bus only while it runs, with the reactive capability of the units its
+  output needs (:func:`~casa1000.grid.schedule.commitment`); the switched
+  shunts keep their settings (they follow the offtake only where the HVDC or
+  contract-path runback below changes it).
 * **HVDC runback**: one pole lost is :func:`~casa1000.grid.schedule.make_schedule`
   with ``poles_in_service=1`` (the link carries at most half its rating, with
   monopolar losses); both poles lost blocks it.  The CAPS generation that was
@@ -28,8 +34,11 @@ available export).  After an outage, before any operator action:
   delivered: the HVDC schedule and the Afghan offtake fall by it and its
   generation backs down by it (``suppliers_cut``; flag ``kg_share_lost``).
 * **Islands**: buses cut off from their area's slack are de-energised; the
-  load on them is unserved (converters and switched compensators are not load;
-  an islanded Afghan offtake is also export lost).
+  load on them is unserved (converters are not load; an islanded Afghan offtake
+  is also export lost).
+
+Remedial actions after the outage (Afghan import runback, under-voltage load
+shedding) are :mod:`casa1000.studies.security.remedial`.
 """
 
 from __future__ import annotations
@@ -40,9 +49,9 @@ import numpy as np
 import numpy.typing as npt
 
 from casa1000.grid.areas import bus_components, equivalent_buses, synchronous_areas
-from casa1000.grid.builder import COMPENSATOR_PREFIX, CONVERTER_PREFIX, BuiltNet
+from casa1000.grid.builder import CONVERTER_PREFIX, BuiltNet
 from casa1000.grid.params import IMPORT_CATEGORY
-from casa1000.grid.schedule import Schedule
+from casa1000.grid.schedule import COMMITTED_MW, Schedule, commitment
 from casa1000.studies.engine.batch_ac import Injections, injections_from_schedule
 from casa1000.studies.security.contingency_set import Contingency
 from casa1000.studies.spine.schedule_inputs import ScheduleInputs
@@ -177,14 +186,11 @@ class PostContingency:
         self.branch_pos = {b: i for i, b in enumerate(ix.branch_ids)}
         names = list(net.load.name)
         imports = {ld.id for ld in params.loads if ld.category == IMPORT_CATEGORY}
-        # converters, switched compensators and import points are not demand that can go unserved
+        # converters and import points are not demand that can go unserved
         self.ordinary_load = np.array(
-            [
-                not (n.startswith(CONVERTER_PREFIX) or n.startswith(COMPENSATOR_PREFIX))
-                and n not in imports
-                for n in names
-            ]
+            [not n.startswith(CONVERTER_PREFIX) and n not in imports for n in names]
         )
+        self.gen_plants = [self.plant[n] for n in self.gen_names]
         self.load_bus = np.array([pos[b] for b in net.load.bus])
         zone_of = {ld.id: ld.zone for ld in params.loads}
         offtakers = set(params.roles.offtakers)
@@ -197,6 +203,44 @@ class PostContingency:
         self.equivalent = equivalent_buses(params)
         self.rectifier_bus = params.hvdc.rectifier.bus
         self._poles: dict[tuple[int, tuple[str, ...]], Schedule] = {}
+
+    def injections(
+        self,
+        gen_p: FloatArray,
+        sgen_p: FloatArray,
+        load_p: FloatArray,
+        load_q: FloatArray,
+        shunt_q: FloatArray | None,
+        gen_out: BoolArray,
+    ) -> Injections:
+        """Post-contingency injections with the commitment their generator outputs imply.
+
+        Parameters
+        ----------
+        gen_p, sgen_p, load_p, load_q
+            (hours, elements) injections [MW], [Mvar].
+        shunt_q
+            (hours, switched shunts) settings [Mvar at 1 pu].
+        gen_out
+            (gens,) generators tripped.
+
+        Returns
+        -------
+        Injections
+            A generator regulates while it runs and is not tripped, with the
+            reactive capability of the units its output needs.
+        """
+        committed, q_min, q_max = commitment(self.gen_plants, gen_p)
+        return Injections(
+            gen_p_mw=gen_p,
+            sgen_p_mw=sgen_p,
+            load_p_mw=load_p,
+            load_q_mvar=load_q,
+            shunt_q_mvar=shunt_q,
+            gen_on=committed & self.gen_live & ~gen_out,
+            gen_q_min_mvar=q_min,
+            gen_q_max_mvar=q_max,
+        )
 
     def _schedule(self, poles: int, cut: tuple[str, ...]) -> Schedule:
         key = (poles, cut)
@@ -261,6 +305,9 @@ class PostContingency:
         sgen_p = base.sgen_p_mw.copy()
         load_p = base.load_p_mw.copy()
         load_q = base.load_q_mvar.copy()
+        shunt_q = base.shunt_q_mvar
+        # only running plants respond (an idle one has no governor response)
+        running = self.gen_live & (gen_p > COMMITTED_MW)
         export_cut = np.zeros(hours)
         hvdc_sent = sched.hvdc.sent_mw.sum(axis=1)
         if poles != params.hvdc.poles or cut:
@@ -270,11 +317,12 @@ class PostContingency:
             follow = ~self.ordinary_load | self.af_load
             load_p[:, follow] = alt_inj.load_p_mw[:, follow]
             load_q[:, follow] = alt_inj.load_q_mvar[:, follow]
+            shunt_q = alt_inj.shunt_q_mvar
             export_cut = sched.sent_mw - alt.sent_mw
             hvdc_sent = alt.hvdc.sent_mw.sum(axis=1)
-            # each supplier's plants follow the change of its own export
+            # each supplier's running plants follow the change of its own export
             for k, zone in enumerate(sched.suppliers):
-                eligible = self.gen_live & (self.gen_zone == zone)
+                eligible = running & (self.gen_zone == zone)
                 delta = alt.supplier_export_mw[:, k] - sched.supplier_export_mw[:, k]
                 gen_p = share_by_participation(gen_p, delta, eligible, self.gen_pmax)
         gen_out = np.zeros(len(self.gen_names), dtype=bool)
@@ -297,7 +345,7 @@ class PostContingency:
             lost[area] = lost.get(area, np.zeros(hours)) + drop
         # each area's plants make up what that area lost, and only that
         for area, lost_mw in lost.items():
-            eligible = self.gen_live & ~excluded & (self.gen_area == area)
+            eligible = running & ~excluded & (self.gen_area == area)
             gen_p = share_by_participation(gen_p, lost_mw, eligible, self.gen_pmax)
         # loads on islanded buses are unserved; the batch solver drops them with their island
         dead_load = island[self.load_bus]
@@ -309,7 +357,7 @@ class PostContingency:
             if line and any(self.built.index.line_parent.get(b) == line for b in c.branches)
         )
         return PostState(
-            inj=Injections(gen_p_mw=gen_p, sgen_p_mw=sgen_p, load_p_mw=load_p, load_q_mvar=load_q),
+            inj=self.injections(gen_p, sgen_p, load_p, load_q, shunt_q, gen_out),
             branch_out=branch_out,
             gen_out=gen_out,
             shunts_out=shunts_out,

@@ -49,7 +49,9 @@ def test_one_circuit_out_limits_are_a_nose_and_a_voltage_crossing(as_built: Grid
         assert run.solve(level) is not None
     assert run.solve(limit.nose_mw + 2.0) is None
     v_at = run.solve(limit.voltage_limit_mw)
-    v_past = run.solve(limit.voltage_limit_mw + 1.0)
+    # within the bisection's tolerance above (a bank switching in further up lifts
+    # the voltage again: the switched compensation moves in 20 Mvar banks)
+    v_past = run.solve(limit.voltage_limit_mw + 0.5)
     assert v_at is not None and v_past is not None
     assert v_at >= 0.90 > v_past
     # both circuits in carry more

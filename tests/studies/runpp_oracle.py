@@ -6,9 +6,14 @@ definition and the parameters -- the circuits and units it names go out of
 service, a line-connected reactor goes with its line, a tripped plant's generator
 goes out -- and nothing of the engine's own topology code
 (:mod:`casa1000.studies.engine`, ``PostState.branch_out``/``shunts_out``/``gen_out``)
-is used.  Only the post-contingency *injections* come from the model (they are
-what the study defines, not how the solver is set up).  pandapower de-energises
-islands itself.  The load flow uses :data:`casa1000.grid.solve.RUNPP_OPTIONS`.
+is used.  Only the post-contingency *injections and control states* come from
+the model (they are what the study defines, not how the solver is set up): the
+outputs, which generators run (an idle one is taken out of service, as
+``set_hour(honour_commitment=True)`` does), their reactive limits and the
+switched shunts' settings.  pandapower de-energises islands itself and enforces
+the reactive limits (``enforce_q_lims=True``).  The load flow uses
+:data:`casa1000.grid.solve.RUNPP_OPTIONS`; a case it does not solve from its
+DC start is tried again from ``init_vm_pu`` when the caller gives one.
 """
 
 from __future__ import annotations
@@ -50,7 +55,13 @@ def _parent_line(built: BuiltNet, circuit: str) -> str | None:
 
 
 def solve_contingency(
-    built: BuiltNet, contingency: Contingency, inj: Injections, row: int
+    built: BuiltNet,
+    contingency: Contingency,
+    inj: Injections,
+    row: int,
+    *,
+    q_limits: bool = True,
+    init_vm_pu: FloatArray | None = None,
 ) -> OracleResult:
     """Solve one hour of one contingency with runpp (``built`` is not modified).
 
@@ -64,6 +75,10 @@ def solve_contingency(
         The model's post-contingency injections (``PostState.inj``).
     row
         The hour (row of ``inj``).
+    q_limits
+        Enforce the generators' reactive limits.
+    init_vm_pu
+        (buses,) voltages to start from if the DC start fails [pu].
     """
     import pandapower as pp
 
@@ -72,6 +87,14 @@ def solve_contingency(
     net.sgen["p_mw"] = inj.sgen_p_mw[row]
     net.load["p_mw"] = inj.load_p_mw[row]
     net.load["q_mvar"] = inj.load_q_mvar[row]
+    if inj.gen_on is not None:
+        net.gen["in_service"] = net.gen.in_service & inj.gen_on[row]
+    if inj.gen_q_min_mvar is not None and inj.gen_q_max_mvar is not None:
+        net.gen["min_q_mvar"] = inj.gen_q_min_mvar[row]
+        net.gen["max_q_mvar"] = inj.gen_q_max_mvar[row]
+    if inj.shunt_q_mvar is not None:
+        for k, i in enumerate(built.index.compensator.values()):
+            net.shunt.at[i, "q_mvar"] = inj.shunt_q_mvar[row, k]
     out: list[str] = []
     lines_out = set()
     for name in contingency.branches:
@@ -91,8 +114,15 @@ def solve_contingency(
         hit = net.gen.name == plant
         net.gen.loc[hit, "in_service"] = False
         out.extend(str(n) for n in net.gen.name[hit])
+    options = dict(RUNPP_OPTIONS, enforce_q_lims=q_limits)
     try:
-        pp.runpp(net, **RUNPP_OPTIONS)
+        try:
+            pp.runpp(net, **options)
+        except pp.LoadflowNotConverged:
+            if init_vm_pu is None:
+                raise
+            start = np.nan_to_num(init_vm_pu, nan=1.0)
+            pp.runpp(net, **dict(options, init="auto", init_vm_pu=start, init_va_degree=None))
     except pp.LoadflowNotConverged:
         nan = np.full(len(net.line) + len(net.trafo), np.nan)
         return OracleResult(

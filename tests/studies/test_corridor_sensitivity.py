@@ -23,6 +23,7 @@ def test_higher_reactance_lowers_every_afghan_limit(
     assert lib.hours_below < wide.hours_below
     assert lib.n1_nose_mw > wide.n1_nose_mw
     assert lib.n1_voltage_limit_mw > wide.n1_voltage_limit_mw
-    assert lib.n0_voltage_limit_mw > wide.n0_voltage_limit_mw
+    # with both circuits in, the switched compensation holds 0.90 pu up to the contract
+    assert lib.n0_voltage_limit_mw >= wide.n0_voltage_limit_mw
     # the library type reproduces the nose the model had before (234.7 MW)
     assert abs(lib.n1_nose_mw - 234.7) < 1.5
