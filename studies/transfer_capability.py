@@ -105,6 +105,14 @@ class TransferConfig:
     distribution_factor_cutoff
         Smallest change of a branch's flow per MW of export (both in MVA/MW)
         for which the branch can limit the transfer [-].
+    voltage_cutoff_pu_per_100mw
+        Smallest change of a bus voltage per 100 MW of export for which a bus
+        already outside its band at zero export can limit the transfer [pu]; the
+        voltage counterpart of the distribution-factor cutoff.  0.001 pu per
+        100 MW is a stated assumption (0 gives the strict rule, under which a
+        Kyrgyz bus left at 0.89 pu by an outage and lowered by 2e-6 pu per 10 MW
+        of export sets the capability to 0; Kabul after a corridor outage moves
+        by about 0.1 pu per 100 MW).
     min_unit_mw, min_plant_mw, groups_file, include_groups
         The contingency set (see
         :func:`~casa1000.studies.security.contingency_set.define_contingencies`).
@@ -136,6 +144,7 @@ class TransferConfig:
     groups_file: Path | None = None
     include_groups: bool = True
     distribution_factor_cutoff: float = 0.03
+    voltage_cutoff_pu_per_100mw: float = 0.001
     zero_export_n1: bool = True
     threads: int = 2
     chunk_rows: int = 16_000
@@ -147,6 +156,11 @@ class TransferConfig:
         if not self.resolution_mw > 0:
             raise InputError(
                 "--resolution-mw", "resolution_mw", self.resolution_mw, "a step > 0 MW"
+            )
+        cutoff = self.voltage_cutoff_pu_per_100mw
+        if not 0.0 <= cutoff <= 0.1:
+            raise InputError(
+                "transfer config", "voltage_cutoff_pu_per_100mw", cutoff, "0 to 0.1 pu"
             )
         for name in ("chunk_rows", "chunk_hours"):
             if getattr(self, name) < 1:
@@ -315,7 +329,11 @@ def _run(inputs: StudyInputs, config: TransferConfig, report: Progress) -> xr.Da
         representative[j] = j0
     solver = RowSolver(scr.batch, threads=config.threads)
     rule = SecurityRule(
-        config.limits, config.distribution_factor_cutoff, ceiling, scr.batch.rating_mva
+        config.limits,
+        config.distribution_factor_cutoff,
+        ceiling,
+        scr.batch.rating_mva,
+        voltage_cutoff_pu_per_100mw=config.voltage_cutoff_pu_per_100mw,
     )
     parts: list[SearchResult] = []
     for lo in range(0, hours, config.chunk_hours):

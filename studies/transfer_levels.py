@@ -285,6 +285,7 @@ class References:
                         loading_percent=np.concatenate([p.loading_percent for p in parts]),
                         vm_pu=np.concatenate([p.vm_pu for p in parts]),
                         moves=np.concatenate([p.moves for p in parts]),
+                        bus_moves=np.concatenate([p.bus_moves for p in parts]),
                     ),
                 )
             ]
@@ -295,6 +296,7 @@ class References:
             loading_percent=ref.loading_percent[at],
             vm_pu=ref.vm_pu[at],
             moves=ref.moves[at],
+            bus_moves=ref.bus_moves[at],
         )
 
     def verdicts(self, j: int, hours: IntArray, res: SolvedRows) -> Verdicts:

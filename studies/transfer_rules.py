@@ -8,7 +8,11 @@ cause do not limit it (as in the seasonal study's curtailment and MUST's FCITC):
   ``|dS/dT|`` between zero export and the ceiling is at least
   ``distribution_factor_cutoff`` -- and then only beyond the larger of its
   thermal limit and its loading at zero export;
-* a bus voltage limits only beyond the band widened to its zero-export value;
+* a bus voltage limits only beyond the band widened to its zero-export value,
+  and a bus already outside the band at zero export only if the transfer moves
+  it -- by at least ``voltage_cutoff_pu_per_100mw`` -- as branches need their
+  distribution factor (a Kyrgyz bus left at 0.89 pu by an outage and lowered by
+  2e-6 pu per 10 MW of export would otherwise set the capability to 0);
 * a case that does not converge at zero export is counted
   (``preexisting_violations``) but does not limit the transfer; one that
   converges at zero export and not at the tried export makes it insecure;
@@ -66,6 +70,9 @@ class Reference:
     """(rows, buses) voltage at zero export [pu]."""
     moves: BoolArray
     """(rows, branches) the branch's distribution factor reaches the cutoff."""
+    bus_moves: BoolArray
+    """(rows, buses) the bus is inside the band at zero export, or the transfer moves
+    its voltage by at least the voltage cutoff (or the ceiling does not converge)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,6 +103,9 @@ class SecurityRule:
         zero and this export.
     rating_mva
         (branches,) thermal rating of every branch [MVA].
+    voltage_cutoff_pu_per_100mw
+        Smallest change of a bus voltage per 100 MW of export for which a bus
+        already outside its band at zero export can limit the transfer [pu].
     """
 
     def __init__(
@@ -104,9 +114,12 @@ class SecurityRule:
         distribution_factor_cutoff: float,
         ceiling_mw: float,
         rating_mva: FloatArray,
+        *,
+        voltage_cutoff_pu_per_100mw: float = 0.0,
     ) -> None:
         self.limits = limits
         self.cutoff = distribution_factor_cutoff
+        self.voltage_cutoff = voltage_cutoff_pu_per_100mw
         self.ceiling_mw = ceiling_mw
         self.rating_mva = rating_mva
         self.half_band_pu = 0.5 * (limits.vmax_pu - limits.vmin_pu)
@@ -133,11 +146,16 @@ class SecurityRule:
                 / self.ceiling_mw
                 >= self.cutoff
             )
+            lim = self.limits
+            inside = (zero.vm_pu >= lim.vmin_pu) & (zero.vm_pu <= lim.vmax_pu)
+            change = np.abs(ceiling.vm_pu - zero.vm_pu) * 100.0 / self.ceiling_mw
+            bus_moves = inside | np.isnan(ceiling.vm_pu) | (change >= self.voltage_cutoff)
         return Reference(
             converged=zero.converged,
             loading_percent=zero.loading_percent,
             vm_pu=zero.vm_pu,
             moves=moves,
+            bus_moves=np.asarray(bus_moves, dtype=bool),
         )
 
     def verdicts(self, res: SolvedRows, ref: Reference) -> Verdicts:
@@ -150,8 +168,16 @@ class SecurityRule:
             excess = np.concatenate(
                 [
                     np.where(ref.moves, (loading - allowed - tol) / lim.thermal_percent, 0.0),
-                    (np.minimum(lim.vmin_pu, ref.vm_pu) - vm - tol) / self.half_band_pu,
-                    (vm - np.maximum(lim.vmax_pu, ref.vm_pu) - tol) / self.half_band_pu,
+                    np.where(
+                        ref.bus_moves,
+                        (np.minimum(lim.vmin_pu, ref.vm_pu) - vm - tol) / self.half_band_pu,
+                        0.0,
+                    ),
+                    np.where(
+                        ref.bus_moves,
+                        (vm - np.maximum(lim.vmax_pu, ref.vm_pu) - tol) / self.half_band_pu,
+                        0.0,
+                    ),
                 ],
                 axis=1,
             )
@@ -196,8 +222,8 @@ class SecurityRule:
             frac = np.concatenate(
                 [
                     np.where(zero.moves & (l1 > allowed), (allowed - l0) / (l1 - l0), np.inf),
-                    np.where(v1 < low, (v0 - low) / (v0 - v1), np.inf),
-                    np.where(v1 > high, (high - v0) / (v1 - v0), np.inf),
+                    np.where(zero.bus_moves & (v1 < low), (v0 - low) / (v0 - v1), np.inf),
+                    np.where(zero.bus_moves & (v1 > high), (high - v0) / (v1 - v0), np.inf),
                 ],
                 axis=1,
             )

@@ -258,7 +258,8 @@ class TransferSearch:
                 lim = rule.limits
                 beyond = (ref.moves & (ref.loading_percent > lim.thermal_percent)).any(axis=1)
                 with np.errstate(invalid="ignore"):
-                    beyond |= ((ref.vm_pu < lim.vmin_pu) | (ref.vm_pu > lim.vmax_pu)).any(axis=1)
+                    outside = (ref.vm_pu < lim.vmin_pu) | (ref.vm_pu > lim.vmax_pu)
+                    beyond |= (ref.bus_moves & outside).any(axis=1)
                 watch[rows[beyond], j] = True
         suspects = np.zeros((hours, n_c), dtype=bool)
         for j in own:

@@ -55,7 +55,11 @@ def reference_transfer(
     n_c = len(cs)
     solver = RowSolver(scr.batch)
     rule = SecurityRule(
-        config.limits, config.distribution_factor_cutoff, ceiling, scr.batch.rating_mva
+        config.limits,
+        config.distribution_factor_cutoff,
+        ceiling,
+        scr.batch.rating_mva,
+        voltage_cutoff_pu_per_100mw=config.voltage_cutoff_pu_per_100mw,
     )
     every = np.arange(hours)
 
@@ -91,6 +95,7 @@ def reference_transfer(
                     loading_percent=ref.loading_percent[rows],
                     vm_pu=ref.vm_pu[rows],
                     moves=ref.moves[rows],
+                    bus_moves=ref.bus_moves[rows],
                 ),
             )
             sev[:, j] = np.where(v.insecure, v.severity, -np.inf)
