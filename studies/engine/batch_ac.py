@@ -199,6 +199,7 @@ class BatchAC:
             self.proxy_load,
             net.gen.min_q_mvar.to_numpy(dtype=np.float64),
             net.gen.max_q_mvar.to_numpy(dtype=np.float64),
+            net.gen.vm_pu.to_numpy(dtype=np.float64),
         )
         self._settings: dict[tuple[int, tuple[float, ...]], Any] = {}
         # the models keep zero injections as their own state: a batch first solves
