@@ -25,6 +25,8 @@ from casa1000.dashboards.theme import (
 )
 from casa1000.studies.contingency_tables import RANKING_COLUMNS, ranking
 
+REMEDIAL_COLUMNS = ("remedial_restored_hours", "remedial_not_restored_hours", "load_shed_mwh")
+"""Columns of the remedial actions shown in the ranking when the result has them."""
 DAILY_ABOVE_HOURS = 24 * 40
 """Results longer than this (40 days) are shown by day in the severity map."""
 
@@ -37,13 +39,15 @@ def ranking_table(ds: xr.Dataset) -> Html:
     kind and description; click a heading to sort by it.
     """
     ranked = ranking(ds)
-    shown = ranked[[*RANKING_COLUMNS, "kind", "description"]]
+    # what the remedial actions could not restore, and the energy shed, next to the ranking
+    extra = [c for c in REMEDIAL_COLUMNS if c in ranked.columns and c not in RANKING_COLUMNS]
+    shown = ranked[[*RANKING_COLUMNS, *extra, "kind", "description"]]
     return table(
         shown,
         caption=(
             "Contingency ranking: hours without convergence, then insecure hours (a violation "
-            "or lost load), then the worst performance index; loadings [%], voltages [pu], "
-            "power [MW], hours [h]"
+            "or lost load, after the remedial actions), then the worst performance index; "
+            "loadings [%], voltages [pu], power [MW], energy [MWh], hours [h]"
         ),
     )
 
@@ -274,7 +278,8 @@ def figure_drilldown(
             )
         stamp = pd.Timestamp(case.time).strftime("%Y-%m-%d %H:00")
         state = "" if case.converged else " - did not converge: no voltages after"
-        titles.append(f"{plot_text(case.contingency)} at {stamp}{state}")
+        remedial = f" ({case.remedial})" if case.remedial else ""
+        titles.append(f"{plot_text(case.contingency)} at {stamp}{state}{remedial}")
     n = len(drill.cases)
     buttons = []
     for k in range(n):

@@ -8,7 +8,10 @@ build), checked against the recorded parameter and profile hashes, and the
 chosen hours go through :func:`casa1000.studies.contingency.prepare` and the
 contingency sweep with ``keep_elements=True``.  The cases shown are the worst
 hour (highest performance index, else the first hour without convergence) of
-each of the ``n`` top-ranked contingencies.
+each of the ``n`` top-ranked contingencies.  The state shown after an outage is
+the one the outage alone leaves; where the study's remedial actions (Afghan
+import runback, load shedding) restored the case, the case says how much they
+took (:func:`remedial_note`).
 
 When the scenario cannot be rebuilt (profiles read from a file or passed in by a
 Python caller, a hash that no longer matches) the drill-down is left out and the
@@ -50,6 +53,9 @@ class DrillCase:
     branch: tuple[str, ...]
     loading_before_percent: FloatArray
     loading_after_percent: FloatArray
+    remedial: str = ""
+    """What the remedial actions did in this case (empty: none needed, or a result
+    without them); the state shown is the one the outage alone leaves."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -99,6 +105,46 @@ def worst_cases(ds: xr.Dataset, n: int) -> list[tuple[int, int]]:
             t = int(np.flatnonzero(~converged[:, j])[0]) if (~converged[:, j]).any() else 0
         out.append((t, j))
     return out
+
+
+def remedial_note(ds: xr.Dataset, t: int, j: int) -> str:
+    """Say what the remedial actions did at hour ``t`` after contingency ``j``.
+
+    Returns
+    -------
+    str
+        Empty when no action was needed or the result has no remedial actions;
+        else the MW run back and shed that restored the case, or that the
+        largest actions could not.
+
+    Examples
+    --------
+    >>> ds = xr.Dataset(
+    ...     {
+    ...         "remedial_outcome": (("time", "contingency"), [[0, 1]]),
+    ...         "afghan_runback_mw": (("time", "contingency"), [[0.0, 120.0]]),
+    ...         "load_shed_mw": (("time", "contingency"), [[0.0, 40.0]]),
+    ...     }
+    ... )
+    >>> remedial_note(ds, 0, 1)
+    'remedial actions: 120 MW Afghan import run back and 40 MW load shed restored it'
+    >>> remedial_note(ds, 0, 0)
+    ''
+    """
+    if "remedial_outcome" not in ds.data_vars:
+        return ""
+    outcome = int(ds.remedial_outcome.values[t, j])
+    if outcome == 2:
+        return "the largest remedial actions allowed do not restore it"
+    if outcome != 1:
+        return ""
+    taken = []
+    actions = (("afghan_runback_mw", "Afghan import run back"), ("load_shed_mw", "load shed"))
+    for name, what in actions:
+        mw = float(ds[name].values[t, j]) if name in ds.data_vars else 0.0
+        if mw > 0:
+            taken.append(f"{mw:,.0f} MW {what}")
+    return f"remedial actions: {' and '.join(taken) or 'switching'} restored it"
 
 
 def _contingency_config(ds: xr.Dataset) -> object:
@@ -213,7 +259,9 @@ def drill_down(ds: xr.Dataset, n: int = 6) -> DrillDown:
     cases = []
     for t, j in picks:
         row = hours.index(t)
-        ok = bool(ds.converged.values[t, j])
+        # the sweep below solves the outage alone, before any remedial action
+        before = ds.get("status_before_remedial")
+        ok = bool(ds.converged.values[t, j]) if before is None else int(before.values[t, j]) == 0
         # a state that did not converge has no voltages to show (one area may have)
         blank_bus = np.full(len(bus), np.nan)
         blank_branch = np.full(len(branch), np.nan)
@@ -229,6 +277,7 @@ def drill_down(ds: xr.Dataset, n: int = 6) -> DrillDown:
                 branch=branch,
                 loading_before_percent=result.loading[row, 0, :].copy(),
                 loading_after_percent=result.loading[row, j, :].copy() if ok else blank_branch,
+                remedial=remedial_note(ds, t, j),
             )
         )
     return DrillDown(

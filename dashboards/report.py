@@ -9,8 +9,9 @@ topojson (the map's borders are line traces, see
 connection so a future figure cannot start fetching unnoticed.
 
 Sections: overview (headline cards of every study, network map, limiting
-element of each season), seasonal transfers, contingencies (with a drill-down
-solved at report time, see :mod:`casa1000.dashboards.drilldown`) and, with two
+element of each season), seasonal transfers, contingencies (remedial actions and
+the corridor's PV margin, see :mod:`casa1000.dashboards.corridor_figures`, and a
+drill-down solved at report time, see :mod:`casa1000.dashboards.drilldown`) and, with two
 or more folders, a comparison.  Every piece of data is escaped: HTML text with
 :func:`~casa1000.dashboards.markup.escape`, figure text with
 :func:`~casa1000.dashboards.theme.plot_text`, and the figure JSON has ``<``
@@ -40,6 +41,7 @@ from casa1000.dashboards.contingency_figures import (
     figure_severity,
     ranking_table,
 )
+from casa1000.dashboards.corridor_figures import figure_corridor_margin, figure_remedial_actions
 from casa1000.dashboards.drilldown import drill_down
 from casa1000.dashboards.markup import Html, escape, paragraph
 from casa1000.dashboards.overview import overview_blocks
@@ -147,6 +149,12 @@ def _contingency_section(main: ResultSet, drill_cases: int) -> tuple[Section, st
     else:
         blocks = [ranking_table(ds), figure_branch_worst(ds), figure_bus_worst(ds)]
         blocks.append(figure_severity(ds))
+        # results written before remedial actions and the PV margin existed have no such figure
+        blocks += [
+            fig
+            for fig in (figure_remedial_actions(ds), figure_corridor_margin(ds))
+            if fig is not None
+        ]
         if drill_cases > 0:
             drill = drill_down(ds, drill_cases)
             note = drill.note
@@ -169,8 +177,9 @@ def _contingency_section(main: ResultSet, drill_cases: int) -> tuple[Section, st
             intro=(
                 "Every N-1 and named N-k contingency in every hour, in full AC: the ranking "
                 "(click a column heading to sort), the worst case of every element, the "
-                "severity over time and, for the worst cases, every voltage and loading before "
-                "and after."
+                "severity over time, the remedial actions (Afghan import run back, load shed) "
+                "each outage called for, the Afghan corridor's PV margin hour by hour and, for "
+                "the worst cases, every voltage and loading before and after."
             ),
             blocks=tuple(blocks),
         ),

@@ -6,7 +6,9 @@ and the seasonal export.
 
 * **N-1 secure share** -- after the share-of-hours statistic of hourly N-1
   screenings (Terna / Politecnico di Bari, see ``reference/peers-and-indicators.md``
-  section 2.4): :math:`S_{N1} = \frac{1}{T}\sum_t 1[\forall c \ne BASE: secure_{t,c}]`.
+  section 2.4): :math:`S_{N1} = \frac{1}{T}\sum_t 1[\forall c \ne BASE: secure_{t,c}]`,
+  secure after the remedial actions allowed, and the same share with
+  ``secure_without_remedial`` (no action needed; see :mod:`.corridor_remedial`).
 * **Secure deliverable energy** -- :math:`\sum_t \min(S_t, TTC_t)\,\Delta t`, the
   export that stays within the hourly N-1 secure transfer capability.
 * **Firmness** -- percentiles of the hourly capability (P5 is exceeded in 95 % of
@@ -37,20 +39,24 @@ DURATION_POINTS: Final = 21
 """Points of the duration curve: every 5 % of hours."""
 
 
-def n1_secure(contingency: xr.Dataset) -> xr.DataArray:
+def n1_secure(contingency: xr.Dataset, variable: str = "secure") -> xr.DataArray:
     """Hours in which every contingency but the base case is secure.
 
     Parameters
     ----------
     contingency
-        Contingency result (``secure``: converged, within limits, no load lost).
+        Contingency result (``secure``: converged, within limits, no load lost,
+        after the remedial actions allowed; ``secure_without_remedial``: so with
+        no action needed).
+    variable
+        The per (hour, contingency) flag read: ``secure`` or ``secure_without_remedial``.
 
     Returns
     -------
     xarray.DataArray
         (time) boolean; an hour with no contingency screened counts as secure.
     """
-    outages = contingency["secure"].sel(contingency=contingency.contingency != "BASE")
+    outages = contingency[variable].sel(contingency=contingency.contingency != "BASE")
     return outages.astype(bool).all("contingency")
 
 

@@ -36,7 +36,7 @@ CT = ("contingency",)
 SCHEMA = DatasetSchema(
     name="indicators",
     title="casa1000 energy-security indicators",
-    version=1,
+    version=2,
     coords={
         "time": VariableSpec(
             dims=("time",), dtype="datetime64[ns]", long_name="hour (local UTC+05:00)"
@@ -109,6 +109,45 @@ SCHEMA = DatasetSchema(
             S, "%", "share of the contract-season hours N-1 secure"
         ),
         "n1_secure_export_percent": _opt(S, "%", "share of the export energy sent in secure hours"),
+        "n1_secure_without_remedial": VariableSpec(
+            dims=("time",),
+            dtype="bool",
+            long_name="every contingency but the base case secure with no remedial action",
+            optional=True,
+        ),
+        "n1_secure_without_remedial_hours_percent": _opt(
+            S, "%", "share of hours N-1 secure without remedial actions"
+        ),
+        "n1_secure_without_remedial_season_hours_percent": _opt(
+            S, "%", "share of the contract-season hours N-1 secure without remedial actions"
+        ),
+        "afghan_runback_mwh": _opt(
+            CT, "MWh", "Afghan import run back after the outage, summed over the hours"
+        ),
+        "load_shed_mwh": _opt(CT, "MWh", "load shed after the outage, summed over the hours"),
+        "expected_afghan_runback_mwh": _opt(
+            CT, "MWh", "expected Afghan import run back (probability x run-back energy)"
+        ),
+        "expected_load_shed_mwh": _opt(CT, "MWh", "expected load shed (probability x shed energy)"),
+        "corridor_margin_p10_season_mw": _opt(
+            S, "MW", "corridor PV margin exceeded in 90 % of contract-season hours, both circuits"
+        ),
+        "corridor_margin_p50_season_mw": _opt(
+            S, "MW", "median corridor PV margin in the contract season, both circuits"
+        ),
+        "corridor_margin_n1_p10_season_mw": _opt(
+            S, "MW", "corridor PV margin exceeded in 90 % of contract-season hours, circuit out"
+        ),
+        "corridor_margin_n1_p50_season_mw": _opt(
+            S, "MW", "median corridor PV margin in the contract season, circuit out"
+        ),
+        "corridor_margin_negative_season_h": _opt(
+            S, "h", "contract-season hours past the corridor's nose, both circuits"
+        ),
+        "corridor_margin_n1_negative_season_h": _opt(
+            S, "h", "contract-season hours past the corridor's nose, first circuit out"
+        ),
+        "corridor_margin_season_h": _opt(S, "h", "contract-season hours with a corridor PV margin"),
         "secure_capability_mw": _opt(("time",), "MW", "N-1 secure transfer capability"),
         "secure_deliverable_mw": _opt(("time",), "MW", "export within the secure capability"),
         "secure_deliverable_gwh": _opt(("month",), "GWh", "export within the secure capability"),

@@ -4,7 +4,8 @@ It builds on the seasonal result (required) and uses the contingency and
 transfer-capability results when the set has them (``inputs.results``), so the
 command line (``casa1000 study indicators RESULTS_DIR``) and the main job run
 the same registered study.  Every indicator is a pure function of the result
-datasets in :mod:`.delivery`, :mod:`.corridor_security`, :mod:`.adequacy`,
+datasets in :mod:`.delivery`, :mod:`.corridor_security`,
+:mod:`.corridor_remedial`, :mod:`.adequacy`,
 :mod:`.monte_carlo`, :mod:`.dependence` and :mod:`.economics`; this module
 gathers them into the declared dataset (:mod:`.schema`).
 """
@@ -22,6 +23,7 @@ import xarray as xr
 from casa1000.errors import InputError
 from casa1000.studies.indicators import (
     adequacy,
+    corridor_remedial,
     corridor_security,
     delivery,
     dependence,
@@ -151,6 +153,8 @@ def _security(rs: ResultSet, seeds: IndicatorSeeds) -> tuple[Data, dict[str, npt
                 ).values,
             }
         )
+        data.update(_remedial(rs, c, prob, studied, season))
+        data.update(_margin(rs, c, season))
     if rs.transfer is not None:
         cap = rs.transfer["transfer_capability_mw"]
         full = cap.reindex(time=rs.seasonal.time)
@@ -174,6 +178,53 @@ def _security(rs: ResultSet, seeds: IndicatorSeeds) -> tuple[Data, dict[str, npt
             }
         )
     return data, coords
+
+
+def _remedial(
+    rs: ResultSet,
+    c: xr.Dataset,
+    probability: xr.DataArray,
+    studied: xr.DataArray,
+    season: xr.DataArray,
+) -> Data:
+    if corridor_remedial.missing_remedial(c):
+        return {}
+    secure = corridor_security.n1_secure(c, "secure_without_remedial").reindex(
+        time=rs.seasonal.time, fill_value=False
+    )
+    runback, shed = corridor_remedial.remedial_energy_mwh(c)
+    return {
+        "n1_secure_without_remedial": secure.values,
+        "n1_secure_without_remedial_hours_percent": corridor_security.secure_share_percent(
+            secure, hours=studied
+        ),
+        "n1_secure_without_remedial_season_hours_percent": (
+            corridor_security.secure_share_percent(secure, hours=studied & season)
+        ),
+        "afghan_runback_mwh": runback.values,
+        "load_shed_mwh": shed.values,
+        "expected_afghan_runback_mwh": corridor_remedial.expected_remedial_mwh(
+            runback, probability
+        ).values,
+        "expected_load_shed_mwh": corridor_remedial.expected_remedial_mwh(shed, probability).values,
+    }
+
+
+def _margin(rs: ResultSet, c: xr.Dataset, season: xr.DataArray) -> Data:
+    if corridor_remedial.missing_margin(c):
+        return {}
+    hours = season.sel(time=c.time)
+    intact = corridor_remedial.margin_stats(c["corridor_margin_mw"], hours)
+    n1 = corridor_remedial.margin_stats(c["corridor_margin_n1_mw"], hours)
+    return {
+        "corridor_margin_p10_season_mw": intact.p10_mw,
+        "corridor_margin_p50_season_mw": intact.p50_mw,
+        "corridor_margin_n1_p10_season_mw": n1.p10_mw,
+        "corridor_margin_n1_p50_season_mw": n1.p50_mw,
+        "corridor_margin_negative_season_h": intact.negative_h,
+        "corridor_margin_n1_negative_season_h": n1.negative_h,
+        "corridor_margin_season_h": intact.hours_h,
+    }
 
 
 def _reservoirs(rs: ResultSet) -> tuple[Data, dict[str, npt.ArrayLike]]:
@@ -371,6 +422,12 @@ def _run(inputs: StudyInputs, config: IndicatorsConfig, report: Progress) -> xr.
     if rs.contingency is not None:
         _, _, unrated = corridor_security.outage_rates(rs.contingency, rs.params, seeds)
         attrs["unrated_contingencies"] = " ".join(unrated)
+        for key, why in (
+            ("absent_remedial", corridor_remedial.missing_remedial(rs.contingency)),
+            ("absent_pv_margin", corridor_remedial.missing_margin(rs.contingency)),
+        ):
+            if why:
+                attrs[key] = why
     segments = delivery.loss_segments(s)
     supply = dependence.supply_by_source_gwh(s, rs.params)
     coords: dict[str, npt.ArrayLike] = {

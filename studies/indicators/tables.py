@@ -148,6 +148,7 @@ def _security_rows(ds: xr.Dataset) -> list[dict[str, object]]:
             c_note,
         ),
     ]
+    rows += _remedial_rows(ds, c_note)
     secure_gwh = float(ds["secure_deliverable_gwh"].sum()) if not t_note else nan
     rows += [
         _row(
@@ -179,6 +180,7 @@ def _security_rows(ds: xr.Dataset) -> list[dict[str, object]]:
             t_note,
         ),
     ]
+    rows += _margin_rows(ds, c_note)
     if not c_note:
         ende = ds["expected_not_delivered_mwh"].fillna(0.0)
         worst = str(ende.contingency.values[int(np.argmax(ende.values))])
@@ -202,6 +204,128 @@ def _security_rows(ds: xr.Dataset) -> list[dict[str, object]]:
             _row("worst_contingency_expected_mwh", nan, "MWh", "worst contingency", c_note),
         ]
     return rows
+
+
+def _absent_note(ds: xr.Dataset, c_note: str, variable: str, attr: str) -> str:
+    if c_note:
+        return c_note
+    if _has(ds, variable):
+        return ""
+    return str(ds.attrs.get(attr, "not in this indicators result"))
+
+
+def _remedial_rows(ds: xr.Dataset, c_note: str) -> list[dict[str, object]]:
+    """Rows of N-1 security without remedial actions and of the remedial energy."""
+    note = _absent_note(ds, c_note, "afghan_runback_mwh", "absent_remedial")
+    nan = float("nan")
+
+    def get(name: str) -> float:
+        return _f(ds[name]) if not note else nan
+
+    def outages(name: str) -> float:
+        if note:
+            return nan
+        da = ds[name].sel(contingency=ds.contingency != "BASE")
+        return float(da.fillna(0.0).sum())
+
+    return [
+        _row(
+            "n1_secure_without_remedial_hours_percent",
+            get("n1_secure_without_remedial_hours_percent"),
+            "%",
+            "hours N-1 secure with no remedial action needed",
+            note,
+        ),
+        _row(
+            "n1_secure_without_remedial_season_hours_percent",
+            get("n1_secure_without_remedial_season_hours_percent"),
+            "%",
+            "contract-season hours N-1 secure with no remedial action needed",
+            note,
+        ),
+        _row(
+            "expected_afghan_runback_mwh",
+            outages("expected_afghan_runback_mwh"),
+            "MWh",
+            "expected Afghan import run back after forced outages (all contingencies)",
+            note,
+        ),
+        _row(
+            "expected_load_shed_mwh",
+            outages("expected_load_shed_mwh"),
+            "MWh",
+            "expected load shed after forced outages (all contingencies)",
+            note,
+        ),
+        _row(
+            "afghan_runback_screened_mwh",
+            outages("afghan_runback_mwh"),
+            "MWh",
+            "Afghan import run back, summed over every screened hour and contingency",
+            note,
+        ),
+        _row(
+            "load_shed_screened_mwh",
+            outages("load_shed_mwh"),
+            "MWh",
+            "load shed, summed over every screened hour and contingency",
+            note,
+        ),
+    ]
+
+
+def _margin_rows(ds: xr.Dataset, c_note: str) -> list[dict[str, object]]:
+    """Rows of the corridor's PV margin in the contract season."""
+    note = _absent_note(ds, c_note, "corridor_margin_season_h", "absent_pv_margin")
+
+    def get(name: str) -> float:
+        return _f(ds[name]) if not note else float("nan")
+
+    return [
+        _row(
+            "corridor_margin_p10_season_mw",
+            get("corridor_margin_p10_season_mw"),
+            "MW",
+            "Afghan corridor PV margin (offtake to the nose) in 90 % of contract-season hours, "
+            "both circuits in (P10)",
+            note,
+        ),
+        _row(
+            "corridor_margin_p50_season_mw",
+            get("corridor_margin_p50_season_mw"),
+            "MW",
+            "median Afghan corridor PV margin in the contract season, both circuits in",
+            note,
+        ),
+        _row(
+            "corridor_margin_n1_p10_season_mw",
+            get("corridor_margin_n1_p10_season_mw"),
+            "MW",
+            "Afghan corridor PV margin in 90 % of contract-season hours, first circuit out (P10)",
+            note,
+        ),
+        _row(
+            "corridor_margin_n1_p50_season_mw",
+            get("corridor_margin_n1_p50_season_mw"),
+            "MW",
+            "median Afghan corridor PV margin in the contract season, first circuit out",
+            note,
+        ),
+        _row(
+            "corridor_margin_n1_negative_season_h",
+            get("corridor_margin_n1_negative_season_h"),
+            "h",
+            "contract-season hours past the corridor's nose with the first circuit out",
+            note,
+        ),
+        _row(
+            "corridor_margin_season_h",
+            get("corridor_margin_season_h"),
+            "h",
+            "contract-season hours with a corridor PV margin (an Afghan offtake)",
+            note,
+        ),
+    ]
 
 
 def _adequacy_rows(ds: xr.Dataset) -> list[dict[str, object]]:
@@ -481,7 +605,11 @@ def monthly(ds: xr.Dataset) -> pd.DataFrame:
 
 
 def contingencies(ds: xr.Dataset) -> pd.DataFrame:
-    """Rank contingencies by expected export not delivered (empty without a contingency result)."""
+    """Rank contingencies by expected export not delivered (empty without a contingency result).
+
+    With remedial actions in the result, the MWh of Afghan import run back and
+    of load shed by each contingency, and their expectations, are columns too.
+    """
     cols = [
         "contingency",
         "kind",
@@ -492,6 +620,13 @@ def contingencies(ds: xr.Dataset) -> pd.DataFrame:
         "outage_probability",
         "expected_not_delivered_mwh",
     ]
+    if _has(ds, "afghan_runback_mwh"):
+        cols += [
+            "afghan_runback_mwh",
+            "load_shed_mwh",
+            "expected_afghan_runback_mwh",
+            "expected_load_shed_mwh",
+        ]
     if not _has(ds, "energy_at_risk_gwh"):
         return pd.DataFrame(columns=cols)
     frame = pd.DataFrame(
@@ -637,9 +772,14 @@ def headline(ds: xr.Dataset) -> tuple[str, ...]:
         f"2. Contract fulfilment: Pakistan {_n(v('contract_fulfilment_pk_percent'), '.1f')} %, "
         f"Afghanistan {_n(v('contract_fulfilment_af_percent'), '.1f')} % of contracted energy; "
         f"HVDC losses {_n(v('hvdc_loss_percent'), '.2f')} % of the power sent into it.",
-        f"3. N-1 secure: {_n(v('n1_secure_hours_percent'), '.0f')} % of hours, "
-        f"{_n(v('n1_secure_season_hours_percent'), '.0f')} % of export-season hours"
-        f"{unrated}.",
+        f"3. N-1 secure: {_n(v('n1_secure_hours_percent'), '.0f')} % of hours with remedial "
+        f"actions, {_n(v('n1_secure_without_remedial_hours_percent'), '.0f')} % without; "
+        f"{_n(v('n1_secure_season_hours_percent'), '.0f')} % and "
+        f"{_n(v('n1_secure_without_remedial_season_hours_percent'), '.0f')} % of export-season "
+        f"hours{unrated}; Afghan corridor PV margin (P10, export season) "
+        f"{_n(v('corridor_margin_p10_season_mw'))} MW intact, "
+        f"{_n(v('corridor_margin_n1_p10_season_mw'))} MW with a circuit out, "
+        f"{_n(v('corridor_margin_n1_negative_season_h'))} hours past the nose with it out.",
         f"4. Within the hourly N-1 secure transfer capability: "
         f"{_n(v('secure_deliverable_gwh') / 1000, '.2f')} of "
         f"{_n(v('transfer_hours_sent_gwh') / 1000, '.2f')} TWh sent"
@@ -649,7 +789,9 @@ def headline(ds: xr.Dataset) -> tuple[str, ...]:
         f"{_n(v('capability_p50_season_mw'))} MW.",
         f"6. Worst outage by expected export not delivered: {worst_name}, "
         f"{_n(v('worst_contingency_expected_mwh'))} MWh over the hours studied (all "
-        f"outages {_n(v('expected_not_delivered_mwh'))} MWh).",
+        f"outages {_n(v('expected_not_delivered_mwh'))} MWh); expected Afghan import run back "
+        f"{_n(v('expected_afghan_runback_mwh'), ',.1f')} MWh and load shed "
+        f"{_n(v('expected_load_shed_mwh'), ',.1f')} MWh.",
         f"7. Unserved at home: {_n(v('unserved_gwh'), '.1f')} GWh in {_n(lol)} hours with the "
         f"export served first ({_n(v('unserved_winter_gwh'), '.1f')} GWh of it October-March); "
         f"{_n(v('home_unserved_gwh'), '.1f')} GWh in {_n(v('home_loss_of_load_h'))} hours if "
