@@ -156,12 +156,17 @@ class TransferSearch:
         again: set[int] = set()
         todo = self._settle(every, paths, know, verified)
         while todo.size:
-            again.update(todo.tolist())
             # an hour whose AC verdicts contradict monotonicity is searched again as the
-            # plain method would: every contingency, decided at each export by AC there
+            # plain method would: every contingency, decided at each export by AC there;
+            # so is an hour that comes back a second time for any reason (where security is
+            # not monotone in the export, inferred verdicts could send it round for ever;
+            # decided by AC alone it settles: its capability is then AC-secure and the step
+            # above AC-insecure)
+            returning = np.isin(todo, np.fromiter(again, dtype=np.int64, count=len(again)))
+            again.update(todo.tolist())
             pairs = np.zeros_like(know.exact)
-            contradicted = todo[know.contradicted(todo)]
-            pairs[np.ix_(contradicted, np.asarray(self.own, dtype=np.int64))] = True
+            exact = todo[know.contradicted(todo) | returning]
+            pairs[np.ix_(exact, np.asarray(self.own, dtype=np.int64))] = True
             know.watch(pairs)
             paths.put(todo, self._walk(todo, estimate, know))
             todo = self._settle(todo, paths, know, verified)
