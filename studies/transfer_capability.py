@@ -430,6 +430,7 @@ def _assemble(
             "hours_tier1_verified": int((tier == 1).sum()),
             "hours_tier3_refined": int((tier == 3).sum()),
             "hours_searched_again": sum(p.searched_again for p in parts),
+            "hours_unsettled": sum(p.unsettled for p in parts),
             "ac_cases_ceiling": cases["ceiling"],
             "ac_cases_zero_export": cases["zero_export"],
             "ac_cases_search": cases["search"],

@@ -63,6 +63,12 @@ SEED_EVERY = 24
 """Searched without a seed: every this many hours of a run (the others start from them)."""
 
 
+MAX_SETTLE_ROUNDS = 6
+"""Searches of an hour after its first verification.  Decided by AC alone it settles in
+one more; only verdicts that change between solves (a reactive-limit state reached by
+another path) could send it round for ever."""
+
+
 @dataclass(kw_only=True)
 class SearchResult:
     """The capability of every hour of a run and how it was found."""
@@ -85,6 +91,10 @@ class SearchResult:
     """AC-solved (hour, contingency) rows per stage."""
     steps: int = 0
     searched_again: int = 0
+    unsettled: int = 0
+    """Hours whose AC verdicts still disagreed after :data:`MAX_SETTLE_ROUNDS` searches
+    (reactive-limit states that depend on the solver's path); they keep the last search's
+    capability."""
     """Hours searched again (a new suspect at the capability, or a contradiction)."""
 
 
@@ -155,7 +165,9 @@ class TransferSearch:
             paths.put(others, self._walk(others, estimate, know))
         again: set[int] = set()
         todo = self._settle(every, paths, know, verified)
-        while todo.size:
+        rounds = 0
+        while todo.size and rounds < MAX_SETTLE_ROUNDS:
+            rounds += 1
             # an hour whose AC verdicts contradict monotonicity is searched again as the
             # plain method would: every contingency, decided at each export by AC there;
             # so is an hour that comes back a second time for any reason (where security is
@@ -187,6 +199,7 @@ class TransferSearch:
             cases=dict(self.cases),
             steps=paths.steps,
             searched_again=len(again),
+            unsettled=int(todo.size),
         )
 
     def _start(self, hours: IntArray, export: FloatArray) -> StartVoltage:

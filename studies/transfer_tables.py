@@ -56,7 +56,7 @@ def summary(ds: xr.Dataset, top: int = 15) -> StudySummary:
     """Return the capability statistics, the ``top`` most restrictive hours and the limiters."""
     a = ds.attrs
     cap = ds.transfer_capability_mw
-    headline = (
+    headline: tuple[str, ...] = (
         f"secure transfer capability over {ds.sizes['time']} h ({a['direction']}): min "
         f"{float(cap.min()):.0f}, mean {float(cap.mean()):.0f}, max {float(cap.max()):.0f} MW "
         f"(ceiling {a['ceiling_mw']:.0f} MW)",
@@ -66,6 +66,12 @@ def summary(ds: xr.Dataset, top: int = 15) -> StudySummary:
         f"{a['ac_cases_search']} in the search, {a['ac_cases_verification']} "
         f"in the final N-1 verification",
     )
+    unsettled = int(a.get("hours_unsettled", 0))
+    if unsettled:
+        headline += (
+            f"{unsettled} h unsettled: their AC verdicts changed between solves (reactive-limit "
+            "states reached by another path); they keep the last search's capability",
+        )
     return StudySummary(
         headline=headline,
         tables={
