@@ -269,3 +269,22 @@ def test_progress_never_moves_back(as_built: GridParams, hours: xr.Dataset) -> N
     assert {"ceiling", "zero export", "search", "verify"} <= {stage for stage, _ in seen}
     assert all(b >= a for a, b in itertools.pairwise(fractions))
     assert fractions[-1] == 1.0
+
+
+def test_a_search_that_never_settles_stops_and_says_so(
+    as_built: GridParams, hours: xr.Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # verdicts that change between solves would send the same hours round for ever
+    import casa1000.studies.transfer_search as search
+
+    settle = search.TransferSearch._settle
+
+    def never_settles(self: search.TransferSearch, *args: object, **kwargs: object) -> object:
+        settle(self, *args, **kwargs)  # type: ignore[arg-type]
+        return np.array([0, 1], dtype=np.int64)
+
+    monkeypatch.setattr(search.TransferSearch, "_settle", never_settles)
+    result = run_transfer(as_built, hours, TransferConfig())
+    assert result.attrs["hours_unsettled"] == 2
+    assert result.attrs["hours_searched_again"] == 2
+    assert np.isfinite(result.transfer_capability_mw.values).all()
