@@ -117,9 +117,11 @@ class ContingencyBenchmark:
 class RunppLoop:
     """The plain pandapower outage loop on one network (the benchmark's own, not the tests')."""
 
-    def __init__(self, built: BuiltNet) -> None:
+    def __init__(self, built: BuiltNet, *, q_limits: bool = True) -> None:
         net = built.net
         self.net = net
+        self.q_limits = q_limits
+        self.compensator = list(built.index.compensator.values())
         self.line_on = net.line.in_service.to_numpy().copy()
         self.trafo_on = net.trafo.in_service.to_numpy().copy()
         self.gen_on = net.gen.in_service.to_numpy().copy()
@@ -140,6 +142,17 @@ class RunppLoop:
         net.sgen["p_mw"] = inj.inj.sgen_p_mw[row]
         net.load["p_mw"] = inj.inj.load_p_mw[row]
         net.load["q_mvar"] = inj.inj.load_q_mvar[row]
+        # what the engine solves: idle plants do not regulate, running ones are held to the
+        # reactive capability of their running units, switched compensation at its setting
+        running = np.ones(len(net.gen), dtype=bool)
+        if inj.inj.gen_on is not None:
+            running = inj.inj.gen_on[row]
+        if inj.inj.gen_q_min_mvar is not None and inj.inj.gen_q_max_mvar is not None:
+            net.gen["min_q_mvar"] = inj.inj.gen_q_min_mvar[row]
+            net.gen["max_q_mvar"] = inj.inj.gen_q_max_mvar[row]
+        if inj.inj.shunt_q_mvar is not None:
+            for k, i in enumerate(self.compensator):
+                net.shunt.at[i, "q_mvar"] = inj.inj.shunt_q_mvar[row, k]
         lines = net.line.name.isin(c.branches).to_numpy()
         trafos = net.trafo.name.isin(c.branches).to_numpy()
         parents = {self.parent[b] for b in c.branches}
@@ -148,8 +161,8 @@ class RunppLoop:
         net.line["in_service"] = self.line_on & ~lines
         net.trafo["in_service"] = self.trafo_on & ~trafos
         net.shunt["in_service"] = self.shunt_on & ~reactors
-        net.gen["in_service"] = self.gen_on & ~tripped
-        options = dict(RUNPP_OPTIONS)
+        net.gen["in_service"] = self.gen_on & running & ~tripped
+        options = dict(RUNPP_OPTIONS, enforce_q_lims=self.q_limits)
         warm = warm and bool(len(net.res_bus)) and bool(net.res_bus.vm_pu.notna().all())
         options["init"] = "results" if warm else "dc"
         with warnings.catch_warnings():
@@ -180,34 +193,38 @@ def lightsim_every_row(scr: Screening, hours: slice) -> tuple[float, int]:
     rows = 0
     for c in scr.contingencies:
         st = post.state(c)
+        # the model inputs as the engine builds them (loads padded with the reactive-limit
+        # proxies); the bare sweep keeps every generator regulating, without limits
+        inputs = scr.batch.sweep_rows(st.inj)
         for topo in solver.areas:
             area = topo.area
             shunts = tuple(s for s in st.shunts_out if s in topo.shunts)
             island = tuple(int(b) for b in area.bus[st.island_bus[area.bus]])
-            n = st.inj.rows
-            out = np.broadcast_to(st.branch_out & topo.has_branch, (n, solver.n_branch))
-            gens = np.column_stack([st.inj.gen_p_mw, np.zeros((n, n_ext))])
-            started = time.perf_counter()
-            sweep = ScenarioSweepCPP(solver.model(topo.index, (shunts, island)))
-            sweep.handle_disconnected_grid = True
-            sweep.nb_thread = solver.threads
-            if out.any():
-                sweep.set_contingency_lines(np.ascontiguousarray(out[:, :n_line]))
-                sweep.set_contingency_trafos(np.ascontiguousarray(out[:, n_line:]))
-            gen_out = np.concatenate([st.gen_out, np.zeros(n_ext, bool)]) & topo.has_gen
-            if gen_out.any():
-                sweep.set_contingency_gens(
-                    np.ascontiguousarray(np.broadcast_to(gen_out, (n, gen_out.size)))
-                )
-            sweep.modify_gen_p(np.ascontiguousarray(gens))
-            if st.inj.sgen_p_mw.shape[1]:
-                sweep.modify_sgen_p(np.ascontiguousarray(st.inj.sgen_p_mw))
-            sweep.modify_load_p(np.ascontiguousarray(st.inj.load_p_mw))
-            sweep.modify_load_q(np.ascontiguousarray(st.inj.load_q_mvar))
-            sweep.compute(area.v0, MAX_ITER, TOLERANCE_PU)
-            sweep.compute_branch_results()
-            elapsed += time.perf_counter() - started
-            rows += n
+            # one model per setting of the switched compensation, as the engine solves them
+            for setting, sel in scr.batch.settings(topo.index, st.inj):
+                n = sel.size
+                out = np.broadcast_to(st.branch_out & topo.has_branch, (n, solver.n_branch))
+                started = time.perf_counter()
+                sweep = ScenarioSweepCPP(solver.model(topo.index, (shunts, island), setting))
+                sweep.handle_disconnected_grid = True
+                sweep.nb_thread = solver.threads
+                if out.any():
+                    sweep.set_contingency_lines(np.ascontiguousarray(out[:, :n_line]))
+                    sweep.set_contingency_trafos(np.ascontiguousarray(out[:, n_line:]))
+                gen_out = np.concatenate([st.gen_out, np.zeros(n_ext, bool)]) & topo.has_gen
+                if gen_out.any():
+                    sweep.set_contingency_gens(
+                        np.ascontiguousarray(np.broadcast_to(gen_out, (n, gen_out.size)))
+                    )
+                sweep.modify_gen_p(np.ascontiguousarray(inputs.gen_p_mw[sel]))
+                if inputs.sgen_p_mw.shape[1]:
+                    sweep.modify_sgen_p(np.ascontiguousarray(inputs.sgen_p_mw[sel]))
+                sweep.modify_load_p(np.ascontiguousarray(inputs.load_p_mw[sel]))
+                sweep.modify_load_q(np.ascontiguousarray(inputs.load_q_mvar[sel]))
+                sweep.compute(area.v0, MAX_ITER, TOLERANCE_PU)
+                sweep.compute_branch_results()
+                elapsed += time.perf_counter() - started
+                rows += n
     return elapsed, rows
 
 
@@ -261,7 +278,7 @@ def benchmark_contingency(
     level = Level(RowSolver(scr.batch, keep_p_from=True), states[0])
     every = np.arange(sample.size)
     results = level.solve([(st, every) for st in states])
-    loop = RunppLoop(scr.built)
+    loop = RunppLoop(scr.built, q_limits=scr.batch.q_limits)
     dvm = dp = 0.0
     compared = mismatches = cases = 0
     plain_s = 0.0

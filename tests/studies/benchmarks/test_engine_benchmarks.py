@@ -1,0 +1,25 @@
+"""The contingency and transfer benchmarks run on the current engine and agree with runpp."""
+
+from __future__ import annotations
+
+import xarray as xr
+
+from casa1000.grid.params import GridParams
+from casa1000.studies.benchmarks.contingency_benchmark import benchmark_contingency
+from casa1000.studies.benchmarks.transfer_benchmark import benchmark_transfer
+
+
+def test_contingency_benchmark_compares_like_with_like(
+    as_built: GridParams, profiles_2027: xr.Dataset
+) -> None:
+    # two summer days: switched compensation in several settings, corridor outages restored
+    days = profiles_2027.isel(time=slice(4416, 4464))
+    result = benchmark_contingency(as_built, days, sample_hours=1)
+    assert result.lightsim_rows > 0 and result.lightsim_s > 0
+    assert result.compared_cases > 0 and result.convergence_mismatches == 0
+    assert result.max_dvm_pu < 1e-6
+
+
+def test_transfer_benchmark_runs(as_built: GridParams, profiles_2027: xr.Dataset) -> None:
+    result = benchmark_transfer(as_built, profiles_2027.isel(time=slice(4416, 4428)))
+    assert result.fast_s > 0
