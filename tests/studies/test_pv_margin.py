@@ -152,3 +152,51 @@ def test_seasonal_reports_the_runback_that_lifts_kabul(
     vm = run.solved[held][0]
     watch = [run.built.index.bus[b.id] for b in small.buses if b.zone == "AF"]
     assert vm[watch].min() >= 0.90 - 1e-6, (h, held)
+
+
+@pytest.mark.parametrize("circuit_out", [False, True])
+def test_bracket_reuse_finds_the_full_search_noses(
+    as_built: GridParams,
+    profiles_2027: xr.Dataset,
+    seasonal_2027: xr.Dataset,
+    circuit_out: bool,
+) -> None:
+    """Hours tried on a bracket of an hour with the same start end where their own search ends."""
+    inputs = _final_inputs(as_built, profiles_2027, seasonal_2027)
+    built = build_net(as_built)
+    out = first_corridor_circuit(as_built, built) if circuit_out else ()
+    k_af = as_built.roles.offtakers.index("AF")
+    offtake = inputs.schedule(as_built).ac_offtake_mw[:, k_af]
+    # two July weeks and some September hours: several distinct starts, most shared
+    hours = np.flatnonzero(offtake > 0)
+    hours = np.concatenate([hours[(hours >= 4400) & (hours < 4736)], hours[-40:]])
+    assert np.unique(offtake[hours]).size < hours.size
+    kw = dict(circuits_out=out, hours=hours, step_mw=20.0, resolution_mw=RESOLUTION_MW)
+    full = corridor_nose(as_built, built, inputs, reuse_brackets=False, **kw)  # type: ignore[arg-type]
+    reuse = corridor_nose(as_built, built, inputs, **kw)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(reuse.nose_mw, full.nose_mw)
+    np.testing.assert_array_equal(reuse.reached, full.reached)
+
+
+def test_a_bracket_that_does_not_hold_falls_back_to_the_full_search() -> None:
+    """A row whose verdicts differ from its start's first row is searched on its own."""
+    from casa1000.studies.security.pv_margin import _Search
+
+    noses = np.array([100.0, 100.0, 143.0, 55.0, 100.0])
+    calls: list[int] = []
+
+    def converges(rows: np.ndarray, xs: np.ndarray) -> np.ndarray:
+        calls.append(rows.size)
+        return np.asarray(xs <= noses[rows], dtype=bool)
+
+    search = _Search(converges, top=400.0, step_mw=20.0, resolution_mw=0.5)
+    rows = np.arange(noses.size)
+    start = np.array([80.0, 80.0, 80.0, 80.0, 90.0])
+    lo, up, found = search.run(rows, start, reuse_brackets=True)
+    lo_full, _, up_full, found_full = search.full(rows, start)
+    np.testing.assert_array_equal(lo, lo_full)
+    np.testing.assert_array_equal(up, up_full)
+    np.testing.assert_array_equal(found, found_full)
+    assert (noses - lo <= 0.5).all() and (lo <= noses).all()
+    # the first row of each start was searched in full, row 1 took its bracket
+    assert up.tolist() == [True, True, True, False, True]
