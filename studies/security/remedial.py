@@ -167,10 +167,21 @@ class Remedy:
         The actions allowed.
     vmin_pu
         Voltage limit of the action zones' buses [pu].
+    reuse_brackets
+        Try rows first on the step found for an earlier row of the same size
+        (see :meth:`_smallest`); False: bisect every row in full.
     """
 
-    def __init__(self, post: PostContingency, rule: RemedialRule, vmin_pu: float) -> None:
+    def __init__(
+        self,
+        post: PostContingency,
+        rule: RemedialRule,
+        vmin_pu: float,
+        *,
+        reuse_brackets: bool = True,
+    ) -> None:
         self.post = post
+        self.reuse_brackets = reuse_brackets
         self.rule = rule
         self.vmin_pu = vmin_pu
         params = post.params
@@ -348,7 +359,7 @@ class Remedy:
                     for step in np.unique(k)
                 ]
 
-            pick, found = self._smallest(level, runback_trial, rows[need], steps)
+            pick, found = self._smallest(level, runback_trial, rows[need], steps, offtake[hours])
             has = offtake[hours] > 0
             done = found >= 0
             record.runback_mw[need] = np.where(
@@ -372,7 +383,7 @@ class Remedy:
                 ]
 
             if load[rows[left]].max(initial=0.0) > 0:
-                pick, found = self._smallest(level, shed_trial, rows[left], steps)
+                pick, found = self._smallest(level, shed_trial, rows[left], steps, load[rows[left]])
                 done = found >= 0
                 record.shed_mw[left] = load[rows[left]] * top * np.where(done, found, steps) / steps
                 final.put(left, pick)
@@ -387,13 +398,60 @@ class Remedy:
         return final.result(), record
 
     def _smallest(
-        self, level: Level, trial: Trial, at: IntArray, steps: int
+        self, level: Level, trial: Trial, at: IntArray, steps: int, key: FloatArray
     ) -> tuple[SolvedRows, IntArray]:
-        """Bisect, row by row, for the smallest step (1..steps) that restores the case.
+        """Find, row by row, the smallest step (1..steps) that restores the case.
+
+        Every row bisects the same ladder of steps, so rows of equal ``key``
+        (the MW the action scales: offtake, or load) are expected to stop on the
+        same step.  The first row of each key is bisected in full; the others are
+        tried on its step ``k`` first -- ``k`` restores, ``k - 1`` does not --
+        and bisected in full only where that does not hold.  Where a row's
+        verdict is monotone in the step (the bisection assumes it too), both
+        end on the same step, with the same state solved there.
 
         Returns the rows' results at the step found (at the largest step where
         none restores them) and that step (-1: none).
         """
+        n = at.size
+        if not self.reuse_brackets or n < 2:
+            return self._bisect(level, trial, at, steps)
+        _, first, group = np.unique(key, return_index=True, return_inverse=True)
+        group = np.asarray(group).ravel()
+        picked = _Rows.empty(level, n)
+        best = np.full(n, -1, dtype=np.int64)
+        res, found = self._bisect(level, trial, at[first], steps)
+        picked.put(first, res)
+        best[first] = found
+        rest = np.setdiff1d(np.arange(n), first)
+        guess = found[group[rest]]
+        usable = rest[guess >= 1]
+        k = guess[guess >= 1]
+        base_vm = self._base_vm
+        holds = np.zeros(usable.size, dtype=bool)
+        if usable.size:
+            at_k = self._solve(level, trial(k, at[usable]), k, at[usable])
+            holds = self.restored(at_k, base_vm[at[usable]])
+            below = np.flatnonzero(holds & (k > 1))
+            if below.size:
+                kb = k[below] - 1
+                sub = at[usable[below]]
+                at_below = self._solve(level, trial(kb, sub), kb, sub)
+                holds[below] &= ~self.restored(at_below, base_vm[sub])
+            took = np.flatnonzero(holds)
+            picked.put(usable[took], _take(at_k, took))
+            best[usable[took]] = k[took]
+        left = np.setdiff1d(rest, usable[holds])
+        if left.size:
+            res, found = self._bisect(level, trial, at[left], steps)
+            picked.put(left, res)
+            best[left] = found
+        return picked.result(), best
+
+    def _bisect(
+        self, level: Level, trial: Trial, at: IntArray, steps: int
+    ) -> tuple[SolvedRows, IntArray]:
+        """Bisect every row for the smallest step that restores it (see :meth:`_smallest`)."""
         n = at.size
         k = np.full(n, steps, dtype=np.int64)
         base_vm = self._base_vm

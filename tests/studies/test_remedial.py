@@ -111,3 +111,22 @@ def test_shedding_found_is_the_smallest_step_runpp_agrees(
     assert ok and vmin >= 0.90 - 1e-9
     ok_less, vmin_less = oracle(step - 1)
     assert not ok_less or vmin_less < 0.90
+
+
+@pytest.mark.parametrize("name", ["shed", "both"])
+def test_step_reuse_gives_the_full_bisection(
+    as_built: GridParams,
+    days: xr.Dataset,
+    runs: dict[str, xr.Dataset],
+    name: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rows tried first on the step of a row of the same size end where their bisection ends."""
+    rule = SHED_ONLY if name == "shed" else RemedialRule()
+    monkeypatch.setattr(Remedy.__init__, "__kwdefaults__", {"reuse_brackets": False})
+    full = run_contingency(as_built, days, ContingencyConfig(remedial=rule, pv_margin=False))
+    reused = runs[name]
+    acted = reused.load_shed_mw + reused.afghan_runback_mw
+    assert int((acted > 0).sum()) > 10  # enough rows share a size for the reuse to act
+    for var in ("status", "remedial_outcome", "load_shed_mw", "afghan_runback_mw", "vm_min_pu"):
+        np.testing.assert_array_equal(reused[var].values, full[var].values, err_msg=var)
