@@ -5,7 +5,10 @@ The rows of each contingency are solved by the
 that an outage leaves unchanged copied from the base case) and reduced at once to
 per-row envelopes and per-element worst cases, so the memory held is bounded by
 ``chunk_rows`` (rows solved at once) plus the result itself, whatever the number
-of hours.  One more exact saving: the outage of one of several identical parallel
+of hours.  The hours are taken in parts of whole start-voltage blocks
+(:func:`~casa1000.studies.engine.row_solver.v0_block` of the study), so every row
+starts from the voltage it would start from in one part: the results do not
+depend on ``chunk_rows``.  One more exact saving: the outage of one of several identical parallel
 circuits or transformer units is solved once -- the sister outage gives the same
 solution with the two circuits' results swapped (:data:`Twin`).
 
@@ -21,7 +24,14 @@ import numpy as np
 import numpy.typing as npt
 
 from casa1000.studies.engine.batch_ac import BatchAC
-from casa1000.studies.engine.row_solver import Level, RowSolver, SolvedRows, Status, prefetch
+from casa1000.studies.engine.row_solver import (
+    Level,
+    RowSolver,
+    SolvedRows,
+    Status,
+    prefetch,
+    v0_block,
+)
 from casa1000.studies.security.limits import Limits
 from casa1000.studies.security.post_contingency import PostState
 
@@ -186,11 +196,12 @@ class ContingencySweep:
         Worker threads of the C++ batch.
     chunk_rows
         Rows solved and held at once (bounds memory; about 2 kB a row, twice over
-        as the next rows are solved while these are reduced).
+        as the next rows are solved while these are reduced); hours are taken
+        in whole start-voltage blocks, at least one at a time.
     """
 
     def __init__(
-        self, batch: BatchAC, limits: Limits, *, threads: int = 2, chunk_rows: int = 10_000
+        self, batch: BatchAC, limits: Limits, *, threads: int = 2, chunk_rows: int = 1_500
     ) -> None:
         self.batch = batch
         self.limits = limits
@@ -242,12 +253,15 @@ class ContingencySweep:
         twins = twins or {}
         solver = RowSolver(self.batch, threads=self.threads, keep_p_from=keep_elements)
         env = _Envelopes(hours, n_contingencies, self.n_branch, self.n_bus, keep_elements)
-        step = max(1, min(hours, self.chunk_rows))
+        # parts of whole start-voltage blocks of the study: a row starts from the same
+        # voltage (so gets the same result) whatever the part it is solved in
+        block = v0_block(hours)
+        step = min(hours, block * max(1, self.chunk_rows // block))
         own = [j for j in range(1, n_contingencies) if j not in twins]
         for lo in range(0, hours, step):
             part = slice(lo, min(hours, lo + step))
             n = part.stop - part.start
-            level = solver.level(state(0, part))
+            level = solver.level(state(0, part), block=block)
             self._reduce(env, 0, part, level.base, solved=True)
             per_call = max(1, self.chunk_rows // n)
             groups = [own[g : g + per_call] for g in range(0, len(own), per_call)]

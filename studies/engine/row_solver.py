@@ -61,6 +61,11 @@ CALL_ROWS = 4_000
 """Most rows handed to one C++ call (its results take about 2 kB a row)."""
 
 
+def v0_block(rows: int) -> int:
+    """Rows per start-voltage block of a level of ``rows`` rows (:data:`V0_BLOCKS` blocks)."""
+    return max(1, -(-rows // V0_BLOCKS))
+
+
 class Status(IntEnum):
     """Outcome of one row's load flow."""
 
@@ -242,9 +247,12 @@ class RowSolver:
         """C++ batch calls made."""
         return self.sweep.calls
 
-    def level(self, base: PostState) -> Level:
-        """Solve the base case of a run of rows and return the level that holds it."""
-        return Level(self, base)
+    def level(self, base: PostState, *, block: int | None = None) -> Level:
+        """Solve the base case of a run of rows and return the level that holds it.
+
+        ``block``: rows per start-voltage block (see :class:`Level`).
+        """
+        return Level(self, base, block=block)
 
     def model(self, k: int, key: ModelKey, setting: tuple[float, ...] = ()) -> Any:
         """Return area ``k``'s model without the line reactors and islanded buses of ``key``.
@@ -405,6 +413,11 @@ class Level:
         row copies it.
     keep_voltage
         Keep the complex base-case voltage of every row (:attr:`base_voltage`).
+    block
+        Rows per start-voltage block; by default the level's rows split into
+        :data:`V0_BLOCKS` blocks.  A caller that solves a long run of rows level by
+        level gives every level the block of the whole run, and levels that start
+        on a block boundary, so each row starts where it would in one level.
     """
 
     def __init__(
@@ -414,11 +427,12 @@ class Level:
         *,
         start: StartVoltage | None = None,
         keep_voltage: bool = False,
+        block: int | None = None,
     ) -> None:
         self.solver = solver
         self.base_state = base
         self.n_rows = base.inj.rows
-        self.block = max(1, -(-self.n_rows // V0_BLOCKS))
+        self.block = block or v0_block(self.n_rows)
         self.start = start
         self.keep_voltage = keep_voltage
         self.base_voltage: dict[int, npt.NDArray[np.complex128]] = {}

@@ -49,6 +49,8 @@ from casa1000.studies.spine.schedule_inputs import ScheduleInputs
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
+PIECE_ROWS = 1_500
+"""Most load flows solved (and their results held) at once."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -181,7 +183,7 @@ def corridor_nose(
     zones = set(params.ac_offtakers)
     watch = [built.index.bus[b.id] for b in params.buses if b.zone in zones]
 
-    def converges(rows: IntArray, xs: FloatArray) -> BoolArray:
+    def converges_piece(rows: IntArray, xs: FloatArray) -> BoolArray:
         trial = offtake_inputs(params, inputs, rows, xs).schedule(params)
         result = solver.solve(injections_from_schedule(built, trial), threads=threads)
         if vmin_pu is None:
@@ -189,6 +191,14 @@ def corridor_nose(
         with np.errstate(invalid="ignore"):
             low = (result.vm_pu[:, watch] < vmin_pu).any(axis=1)
         return np.asarray(result.converged & ~low, dtype=bool)
+
+    def converges(rows: IntArray, xs: FloatArray) -> BoolArray:
+        # every row starts from the same voltage, so pieces only bound the memory
+        pieces = [
+            converges_piece(rows[lo : lo + PIECE_ROWS], xs[lo : lo + PIECE_ROWS])
+            for lo in range(0, rows.size, PIECE_ROWS)
+        ]
+        return np.concatenate(pieces) if pieces else np.zeros(0, dtype=bool)
 
     start = x0[todo]
     search = _Search(converges, top, step_mw, resolution_mw)

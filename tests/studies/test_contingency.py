@@ -16,7 +16,7 @@ from casa1000.profiles.build import build_profiles
 from casa1000.studies.contingency import ContingencyConfig, prepare, run_contingency
 from casa1000.studies.contingency_tables import contingency_table, ranking, worst_per_element
 from casa1000.studies.engine.contingency_sweep import ContingencySweep
-from casa1000.studies.engine.row_solver import RowSolver, Status
+from casa1000.studies.engine.row_solver import RowSolver, Status, v0_block
 from casa1000.studies.security.contingency_set import (
     ContingencyKind,
     define_contingencies,
@@ -198,10 +198,42 @@ def test_screen_in_small_chunks_equals_one_chunk(
     one = run_contingency(as_built, week, ContingencyConfig())
     small = run_contingency(as_built, week, ContingencyConfig(chunk_rows=50))
     assert one.attrs["cases_ac_solved"] == small.attrs["cases_ac_solved"]
-    for name in ("status", "max_loading_branch", "vm_min_bus", "secure", "thermal_violations"):
+    for name in (
+        "status",
+        "status_before_remedial",
+        "remedial_outcome",
+        "max_loading_branch",
+        "vm_min_bus",
+        "secure",
+        "thermal_violations",
+        "afghan_runback_mw",
+        "load_shed_mw",
+    ):
         np.testing.assert_array_equal(one[name].values, small[name].values, name)
     for name in ("max_loading_percent", "vm_min_pu", "performance_index", "worst_loading_percent"):
         np.testing.assert_allclose(one[name].values, small[name].values, atol=1e-8, err_msg=name)
+
+
+def test_a_part_of_whole_blocks_starts_rows_where_one_level_does(
+    as_built: GridParams, profiles: xr.Dataset
+) -> None:
+    """A level over some whole start-voltage blocks gives their rows the starts of one level."""
+    week = profiles.isel(time=slice(4464, 4464 + 168))
+    scr = prepare(as_built, inputs_from_profiles(as_built, week), ContingencyConfig())
+    solver = RowSolver(scr.batch)
+    whole = solver.level(scr.post(slice(0, 168)).state(scr.contingencies[0]))
+    block = whole.block
+    assert block == v0_block(168) == 14
+    first = 3  # the part starts at the fourth block
+    part = slice(first * block, 7 * block)
+    level = solver.level(scr.post(part).state(scr.contingencies[0]), block=block)
+    for k in range(len(solver.areas)):
+        for g in range(4):
+            np.testing.assert_array_equal(level.v0(k, g), whole.v0(k, first + g))
+    # without the study's block, the part's own twelfths start elsewhere
+    own = solver.level(scr.post(part).state(scr.contingencies[0]))
+    assert own.block != block
+    assert not np.array_equal(own.v0(0, 1), whole.v0(0, first + 1))
 
 
 def test_tables_and_worst_cases_are_consistent(july: xr.Dataset) -> None:

@@ -215,6 +215,31 @@ def test_local_time_survives_the_file_and_cf_readers_see_the_offset(
     assert back.time.values[0] == july.time.values[0]
 
 
+def test_the_write_chunk_cache_is_the_writers_alone(
+    july: xr.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The small chunk cache holds only while a file is written, even one that fails."""
+    import netCDF4
+
+    before = netCDF4.get_chunk_cache()
+    seen: list[tuple[int, int, float]] = []
+
+    def full_disk(self: xr.Dataset, *args: object, **kwargs: object) -> None:
+        seen.append(netCDF4.get_chunk_cache())
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(xr.Dataset, "to_netcdf", full_disk)
+        with pytest.raises(InputError, match="No space left"):
+            results_io.write_netcdf(july, tmp_path / "s.nc")
+    assert seen[0][0] == results_io.WRITE_CHUNK_CACHE_BYTES
+    assert netCDF4.get_chunk_cache() == before
+    assert not list(tmp_path.iterdir())
+    back = results_io.read_netcdf(results_io.write_netcdf(july, tmp_path / "s.nc"))
+    np.testing.assert_array_equal(back.delivered_mw.values, july.delivered_mw.values)
+    assert netCDF4.get_chunk_cache() == before
+
+
 def test_hand_made_profiles_get_a_clear_error(as_built: GridParams) -> None:
     from casa1000.studies.seasonal import run_seasonal
 
