@@ -115,7 +115,8 @@ class ContingencyConfig:
         Rows solved and held at once (bounds memory: about 2 kB a row, plus
         about 100 bytes per (hour, contingency) for the result itself); hours
         are taken in whole start-voltage blocks (a twelfth of the study), at
-        least one block at a time.  The results do not depend on it.
+        least one block at a time: a year in three parts by default.  The
+        results do not depend on it.
     q_limits
         Hold running plants to their reactive capability (PV -> PQ switching).
     remedial
@@ -136,7 +137,7 @@ class ContingencyConfig:
     groups_file: Path | None = None
     include_groups: bool = True
     threads: int = 2
-    chunk_rows: int = 1_500
+    chunk_rows: int = 2_920
     q_limits: bool = True
     remedial: RemedialRule = field(default_factory=RemedialRule)
     pv_margin: bool = True

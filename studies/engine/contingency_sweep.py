@@ -201,7 +201,7 @@ class ContingencySweep:
     """
 
     def __init__(
-        self, batch: BatchAC, limits: Limits, *, threads: int = 2, chunk_rows: int = 1_500
+        self, batch: BatchAC, limits: Limits, *, threads: int = 2, chunk_rows: int = 2_920
     ) -> None:
         self.batch = batch
         self.limits = limits
