@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> None:
         params, profiles, ContingencyConfig(), sample_hours=args.sample
     )
     screen = contingency_process((), args.process_runs)
+    # the memory of a month beside that of the year: what grows with the study's length
+    july = contingency_process((7,), args.process_runs)
     transfer = benchmark_transfer(params, profiles, TransferConfig(), process_runs=1)
     print("## Benchmarks\n")
     print(
@@ -51,7 +53,7 @@ def main(argv: list[str] | None = None) -> None:
         ("Seasonal study (8,760 hours of AC load flow)", seasonal.lines()),
         (
             "Contingency screen (every hour x every contingency)",
-            [*contingency.lines(), screen.line()],
+            [*contingency.lines(), screen.line(), july.line()],
         ),
         ("Secure transfer capability", transfer.lines()),
     ):

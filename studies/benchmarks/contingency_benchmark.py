@@ -23,6 +23,7 @@ Run ``python -m casa1000.studies.benchmarks.contingency_benchmark`` for a report
 from __future__ import annotations
 
 import argparse
+import copy
 import sys
 import tempfile
 import time
@@ -118,7 +119,8 @@ class RunppLoop:
     """The plain pandapower outage loop on one network (the benchmark's own, not the tests')."""
 
     def __init__(self, built: BuiltNet, *, q_limits: bool = True) -> None:
-        net = built.net
+        # its own copy: the loop leaves the last case's outages and commitment in its net
+        net = copy.deepcopy(built.net)
         self.net = net
         self.q_limits = q_limits
         self.compensator = list(built.index.compensator.values())
@@ -365,9 +367,11 @@ def contingency_process(months: tuple[int, ...], runs: int) -> ProcessTiming:
     with tempfile.TemporaryDirectory() as tmp:
         command = [sys.executable, "-m", "casa1000", "--quiet", "study", "contingency"]
         command += ["--out", str(Path(tmp) / "c")]
+        label = "whole process: casa1000 study contingency"
         if months:
             command += ["--months", ",".join(str(m) for m in months)]
-        return time_process("whole process: casa1000 study contingency", command, runs=runs)
+            label += f" --months {','.join(str(m) for m in months)}"
+        return time_process(label, command, runs=runs)
 
 
 if __name__ == "__main__":
