@@ -116,7 +116,7 @@ class ContingencyConfig:
         about 100 bytes per (hour, contingency) for the result itself); hours
         are taken in whole start-voltage blocks (a twelfth of the study), at
         least one block at a time: a year in three parts by default.  The
-        results do not depend on it.
+        results do not depend on it beyond round-off (about 1e-13).
     q_limits
         Hold running plants to their reactive capability (PV -> PQ switching).
     remedial

@@ -8,9 +8,11 @@ per-row envelopes and per-element worst cases, so the memory held is bounded by
 of hours.  The hours are taken in parts of whole start-voltage blocks
 (:func:`~casa1000.studies.engine.row_solver.v0_block` of the study), so every row
 starts from the voltage it would start from in one part: the results do not
-depend on ``chunk_rows``.  One more exact saving: the outage of one of several identical parallel
-circuits or transformer units is solved once -- the sister outage gives the same
-solution with the two circuits' results swapped (:data:`Twin`).
+depend on ``chunk_rows`` (beyond round-off of about 1e-13, where a C++ batch
+holds other rows beside a row).  One more exact saving: the outage of one of
+several identical parallel circuits or transformer units is solved once -- the
+sister outage gives the same solution with the two circuits' results swapped
+(:data:`Twin`).
 
 Ties pick the first element (and hour) in pandapower's order.
 """
