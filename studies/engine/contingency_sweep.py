@@ -258,7 +258,7 @@ class ContingencySweep:
         # parts of whole start-voltage blocks of the study: a row starts from the same
         # voltage (so gets the same result) whatever the part it is solved in
         block = v0_block(hours)
-        step = min(hours, block * max(1, self.chunk_rows // block))
+        step = max(1, min(hours, block * max(1, self.chunk_rows // block)))
         own = [j for j in range(1, n_contingencies) if j not in twins]
         for lo in range(0, hours, step):
             part = slice(lo, min(hours, lo + step))
