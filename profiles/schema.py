@@ -153,7 +153,7 @@ class DatasetSchema:
         self,
         *,
         coords: Mapping[str, npt.ArrayLike],
-        data: Mapping[str, npt.ArrayLike],
+        data: Mapping[str, npt.ArrayLike | xr.Variable],
         attrs: Mapping[str, object] | None = None,
     ) -> xr.Dataset:
         """Assemble a dataset from plain arrays, attaching the declared metadata.
@@ -163,7 +163,10 @@ class DatasetSchema:
         coords
             Coordinate name -> values (every declared, non-optional coordinate).
         data
-            Variable name -> values (every declared, non-optional variable).
+            Variable name -> values (every declared, non-optional variable).  An
+            :class:`xarray.Variable` of the declared dims and dtype is taken as it
+            is, so one read lazily from a scratch file (:mod:`casa1000.studies.spine.spill`)
+            stays on disk.
         attrs
             Further dataset attributes (provenance, settings).
 
@@ -198,19 +201,28 @@ class DatasetSchema:
             )
             for name, values in coords.items()
         }
-        xr_data = {
-            name: (
-                self.variables[name].dims,
-                self.variables[name].cast(values),
-                self.variables[name].attrs(),
-            )
-            for name, values in data.items()
-        }
+        xr_data = {name: self._variable(name, values) for name, values in data.items()}
         ds = xr.Dataset(data_vars=xr_data, coords=xr_coords)
         ds.attrs.update(self.header())
         ds.attrs.update(attrs or {})
         self.validate(ds)
         return ds
+
+    def _variable(
+        self, name: str, values: npt.ArrayLike | xr.Variable
+    ) -> xr.Variable | tuple[tuple[str, ...], npt.NDArray[np.generic], dict[str, object]]:
+        spec = self.variables[name]
+        if not isinstance(values, xr.Variable):
+            return (spec.dims, spec.cast(values), spec.attrs())
+        if values.dims != spec.dims or values.dtype != np.dtype(spec.dtype):
+            raise ValueError(
+                f"{self.name}: {name} is {values.dims} {values.dtype}, "
+                f"declared {spec.dims} {spec.dtype}"
+            )
+        var = values.copy(deep=False)  # the data stay where they are (in memory or on disk)
+        var.attrs = spec.attrs()
+        var.encoding = {}
+        return var
 
     def header(self) -> dict[str, object]:
         """Return the dataset attributes that identify the schema."""

@@ -38,6 +38,8 @@ netCDF-C's default (64 MB a variable) holds every uncompressed chunk of a
 result until the file is closed: about the size of the whole dataset again
 (90 MB for a year of contingencies).  With 4 MB the chunks are compressed and
 written as they fill, and the write is a little faster."""
+LARGE_VARIABLE_BYTES: Final = 2**20
+"""Variables larger than this are encoded and written one at a time (:func:`_one_by_one`)."""
 _TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{32}(\.[A-Za-z0-9]+)?$")
 
 
@@ -56,9 +58,40 @@ def write_netcdf(ds: xr.Dataset, path: Path) -> Path:
         for name, var in ds.data_vars.items()
         if var.dtype.kind in "fiub" and var.size > 1024
     }
-    with atomic_output(path) as tmp, _chunk_cache(WRITE_CHUNK_CACHE_BYTES):
-        to_cf_time(ds).to_netcdf(str(tmp), engine=ENGINE, encoding=encoding)
+    with atomic_output(path) as tmp, _chunk_cache(WRITE_CHUNK_CACHE_BYTES), _blocks_here():
+        _one_by_one(to_cf_time(ds)).to_netcdf(str(tmp), engine=ENGINE, encoding=encoding)
     return path
+
+
+def _one_by_one(ds: xr.Dataset) -> xr.Dataset:
+    """Let xarray encode and write each large variable on its own.
+
+    xarray encodes every in-memory variable before it writes any: a copy of the
+    whole dataset, all of it read at once where the data are on disk (a
+    :mod:`~casa1000.studies.spine.spill`).  A variable held as one dask block is
+    encoded when it is written, so the write holds one large variable at a time.
+    (One block, not several: the file stores each variable as one compressed
+    HDF5 chunk, which blocks of rows would rewrite again and again.)  The blocks
+    are computed in this process (:func:`_blocks_here`).
+    """
+    out = ds.copy()
+    for name, var in ds.data_vars.items():
+        if var.nbytes > LARGE_VARIABLE_BYTES and var.ndim:
+            out[name] = var.chunk({var.dims[0]: var.shape[0]})
+    return out
+
+
+@contextlib.contextmanager
+def _blocks_here() -> Iterator[None]:
+    """Compute dask blocks in this process, one after another.
+
+    Inside a task of a sweep's Dask cluster, dask would otherwise send the
+    blocks to the cluster, which cannot read this process's data.
+    """
+    import dask
+
+    with dask.config.set(scheduler="synchronous"):
+        yield
 
 
 @contextlib.contextmanager
