@@ -61,7 +61,8 @@ from casa1000.studies.engine.batch_ac import BatchAC
 from casa1000.studies.engine.contingency_sweep import (
     ContingencySweep,
     ElementWorst,
-    SweepResult,
+    RowEnvelopes,
+    SweepTotals,
     Twin,
 )
 from casa1000.studies.engine.row_solver import (
@@ -86,6 +87,7 @@ from casa1000.studies.spine.runner import execute
 from casa1000.studies.spine.scenario import Scenario, StudyInputs
 from casa1000.studies.spine.schedule_inputs import ScheduleInputs, inputs_from_profiles
 from casa1000.studies.spine.schema import DatasetSchema, VariableSpec
+from casa1000.studies.spine.spill import Spill
 from casa1000.studies.spine.study import RUN_FACT_PREFIX, Progress, StudySpec
 
 FloatArray = npt.NDArray[np.float64]
@@ -112,11 +114,14 @@ class ContingencyConfig:
     threads
         Worker threads of the batch solver.
     chunk_rows
-        Rows solved and held at once (bounds memory: about 2 kB a row, plus
-        about 100 bytes per (hour, contingency) for the result itself); hours
-        are taken in whole start-voltage blocks (a twelfth of the study), at
-        least one block at a time: a year in three parts by default.  The
-        results do not depend on it beyond round-off (about 1e-13).
+        Rows solved and held at once (bounds memory: about 2 kB a row); hours
+        are taken in parts of whole start-voltage blocks (a twelfth of the
+        study), at least one block a part: a year in three parts by default.
+        Each finished part's (hour, contingency) rows go to a scratch file in
+        the temporary folder (``TMPDIR``; about 110 bytes a row, 70 MB for a
+        year), read back as the result is written
+        (:mod:`~casa1000.studies.spine.spill`).  The results do not depend on
+        it beyond round-off (about 1e-13).
     q_limits
         Hold running plants to their reactive capability (PV -> PQ switching).
     remedial
@@ -388,44 +393,39 @@ def find_twins(built: BuiltNet, contingencies: tuple[Contingency, ...]) -> dict[
     return twins
 
 
-class _Flags:
-    """What each post-contingency state says beyond its load flow, per (hour, contingency)."""
+class _RowFlags:
+    """What each post-contingency state of a part of the hours says beyond its load flow."""
 
     def __init__(self, hours: int, n_c: int) -> None:
         shape = (hours, n_c)
         self.unserved = np.zeros(shape)
         self.export_lost = np.zeros(shape)
         self.hvdc_sent = np.zeros(shape)
-        self.kg_share_lost = np.zeros(n_c, dtype=bool)
-        self.islanded_buses = np.zeros(n_c, dtype=np.int16)
-        self.hvdc_capacity = np.zeros(n_c)
         self.runback = np.zeros(shape)
         self.shed = np.zeros(shape)
         self.outcome = np.zeros(shape, dtype=np.int8)
         self.status_before = np.zeros(shape, dtype=np.int8)
         self.status_before_set = np.zeros(shape, dtype=bool)
 
-    def record(self, j: int, part: slice, st: PostState) -> PostState:
-        self.unserved[part, j] = st.unserved_mw
-        self.export_lost[part, j] = st.export_cut_mw + st.export_islanded_mw
-        self.hvdc_sent[part, j] = st.hvdc_sent_mw
+    def copy_twin(self, j: int, j0: int) -> None:
+        for arr in vars(self).values():
+            arr[:, j] = arr[:, j0]
+
+
+class _ContingencyFacts:
+    """What each contingency's state says whatever the hour."""
+
+    def __init__(self, n_c: int) -> None:
+        self.kg_share_lost = np.zeros(n_c, dtype=bool)
+        self.islanded_buses = np.zeros(n_c, dtype=np.int16)
+        self.hvdc_capacity = np.zeros(n_c)
+
+    def record(self, j: int, st: PostState) -> None:
         self.kg_share_lost[j] = st.kg_share_lost
         self.islanded_buses[j] = int(st.island_bus.sum())
         self.hvdc_capacity[j] = st.hvdc_capacity_mw
-        return st
 
     def copy_twin(self, j: int, j0: int) -> None:
-        for arr in (
-            self.unserved,
-            self.export_lost,
-            self.hvdc_sent,
-            self.runback,
-            self.shed,
-            self.outcome,
-            self.status_before,
-            self.status_before_set,
-        ):
-            arr[:, j] = arr[:, j0]
         for per_c in (self.kg_share_lost, self.islanded_buses, self.hvdc_capacity):
             per_c[j] = per_c[j0]
 
@@ -508,12 +508,14 @@ def run_contingency(
 
 
 class _States:
-    """Post-contingency states of one run of hours at a time (the run the sweep is on)."""
+    """Post-contingency states of one part of the hours at a time (the part the sweep is on)."""
 
-    def __init__(self, scr: Screening, flags: _Flags, config: ContingencyConfig) -> None:
+    def __init__(self, scr: Screening, config: ContingencyConfig) -> None:
         self.scr = scr
-        self.flags = flags
         self.config = config
+        self.facts = _ContingencyFacts(len(scr.contingencies))
+        self.rows = _RowFlags(0, len(scr.contingencies))
+        """The flags of the current part's rows."""
         self._part: slice | None = None
         self._post: PostContingency | None = None
         self._remedy: Remedy | None = None
@@ -522,10 +524,17 @@ class _States:
         if self._post is None or part != self._part:
             self._part, self._post = part, self.scr.post(part)
             self._remedy = Remedy(self._post, self.config.remedial, self.config.limits.vmin_pu)
+            self.rows = _RowFlags(part.stop - part.start, len(self.scr.contingencies))
         return self._post
 
     def __call__(self, j: int, part: slice) -> PostState:
-        return self.flags.record(j, part, self._at(part).state(self.scr.contingencies[j]))
+        st = self._at(part).state(self.scr.contingencies[j])
+        rows = self.rows
+        rows.unserved[:, j] = st.unserved_mw
+        rows.export_lost[:, j] = st.export_cut_mw + st.export_islanded_mw
+        rows.hvdc_sent[:, j] = st.hvdc_sent_mw
+        self.facts.record(j, st)
+        return st
 
     def remedy(
         self, level: Level, j: int, part: slice, state: PostState, res: SolvedRows
@@ -535,14 +544,87 @@ class _States:
         assert self._remedy is not None
         rows = np.arange(res.status.size)
         final, record = self._remedy.apply(level, state, rows, res)
-        flags = self.flags
-        flags.runback[part, j] = record.runback_mw
-        flags.shed[part, j] = record.shed_mw
-        flags.outcome[part, j] = record.outcome
-        flags.status_before[part, j] = record.status_before
-        flags.status_before_set[part, j] = True
-        flags.export_lost[part, j] += record.runback_mw
+        flags = self.rows
+        flags.runback[:, j] = record.runback_mw
+        flags.shed[:, j] = record.shed_mw
+        flags.outcome[:, j] = record.outcome
+        flags.status_before[:, j] = record.status_before
+        flags.status_before_set[:, j] = True
+        flags.export_lost[:, j] += record.runback_mw
         return final
+
+
+ROW_VARIABLES = tuple(
+    name for name, spec in SCHEMA.variables.items() if spec.dims == ("time", "contingency")
+)
+"""The (time, contingency) variables, written part by part."""
+
+
+class _Rows:
+    """Takes each finished part of the sweep: its (time, contingency) variables to the spill."""
+
+    def __init__(self, states: _States, twins: dict[int, Twin], hours: int) -> None:
+        self.states = states
+        self.twins = twins
+        n_c = len(states.scr.contingencies)
+        self.spill = Spill(
+            {"time": hours, "contingency": n_c},
+            {
+                name: (SCHEMA.variables[name].dims, SCHEMA.variables[name].dtype)
+                for name in ROW_VARIABLES
+            },
+        )
+        self.ac_solved = 0
+        self.restored = 0
+        self.not_restored = 0
+
+    def __call__(self, part: slice, env: RowEnvelopes) -> None:
+        flags = self.states.rows
+        assert flags.unserved.shape[0] == env.status.shape[0], "flags of another part"
+        for j, (j0, _) in self.twins.items():
+            flags.copy_twin(j, j0)
+        rows = _row_variables(env, flags, self.states.config.limits)
+        self.spill.write(part, rows)
+        self.ac_solved += int(env.solved.sum())
+        self.restored += int((flags.outcome == RemedialOutcome.RESTORED).sum())
+        self.not_restored += int((flags.outcome == RemedialOutcome.NOT_RESTORED).sum())
+
+
+def _row_variables(
+    env: RowEnvelopes, flags: _RowFlags, lim: Limits
+) -> dict[str, npt.NDArray[np.generic]]:
+    """Return the (time, contingency) variables of a part of the hours."""
+    ok = env.status == Status.CONVERGED
+    violations = env.nth + env.nuv + env.nov
+    # the base case (and every row of a study without remedial actions) is as solved
+    before = np.where(flags.status_before_set, flags.status_before, env.status).astype(np.int8)
+    secure = ok & (violations == 0) & (flags.unserved <= 1e-9) & (flags.shed <= 1e-9)
+    return {
+        "status": env.status,
+        "converged": ok,
+        "ac_solved": env.solved,
+        "max_loading_percent": env.lmax,
+        "max_loading_branch": env.lbr,
+        "vm_min_pu": env.vmin,
+        "vm_min_bus": env.vminb,
+        "vm_max_pu": env.vmax,
+        "vm_max_bus": env.vmaxb,
+        "thermal_violations": env.nth,
+        "undervoltage_violations": env.nuv,
+        "overvoltage_violations": env.nov,
+        "secure": secure,
+        "secure_without_remedial": secure & (flags.outcome == RemedialOutcome.NONE),
+        "status_before_remedial": before,
+        "remedial_outcome": flags.outcome,
+        "afghan_runback_mw": flags.runback,
+        "load_shed_mw": flags.shed,
+        "unserved_mw": flags.unserved,
+        "export_lost_mw": flags.export_lost,
+        "performance_index": env.pit + env.piv,
+        "pi_thermal": env.pit,
+        "pi_voltage": env.piv,
+        "hvdc_sent_mw": flags.hvdc_sent,
+    }
 
 
 def _run(inputs: StudyInputs, config: ContingencyConfig, report: Progress) -> xr.Dataset:
@@ -552,24 +634,25 @@ def _run(inputs: StudyInputs, config: ContingencyConfig, report: Progress) -> xr
     scr = prepare(params, inputs_from_profiles(params, profiles), config)
     hours = profiles.sizes["time"]
     n_c = len(scr.contingencies)
-    flags = _Flags(hours, n_c)
     sweep = ContingencySweep(
         scr.batch, config.limits, threads=config.threads, chunk_rows=config.chunk_rows
     )
-    states = _States(scr, flags, config)
-    result = sweep.run(
+    states = _States(scr, config)
+    rows = _Rows(states, scr.twins, hours)
+    totals = sweep.stream(
         states,
         hours,
         n_c,
+        rows,
         twins=scr.twins,
         progress=lambda done: report("solve", done),
         remedy=states.remedy if config.remedial.active else None,
     )
     for j, (j0, _) in scr.twins.items():
-        flags.copy_twin(j, j0)
+        states.facts.copy_twin(j, j0)
     margins = _pv_margins(params, scr, config, report) if config.pv_margin else {}
     report("assemble", 1.0)
-    ds = _assemble(profiles, scr, result, flags, config, margins)
+    ds = _assemble(profiles, scr, totals, rows, states.facts, config, margins)
     ds.attrs[RUN_FACT_PREFIX + "solver_time_s"] = round(sweep.solver_s, 3)
     return ds
 
@@ -602,8 +685,9 @@ def _pv_margins(
 def _assemble(
     profiles: xr.Dataset,
     scr: Screening,
-    r: SweepResult,
-    flags: _Flags,
+    totals: SweepTotals,
+    rows: _Rows,
+    facts: _ContingencyFacts,
     config: ContingencyConfig,
     margins: dict[str, FloatArray] | None = None,
 ) -> xr.Dataset:
@@ -613,14 +697,9 @@ def _assemble(
     branch_ids = ix.branch_ids
     bus_ids = [str(b) for b in net.bus.name]
     lim = config.limits
-    ok = r.status == Status.CONVERGED
-    violations = r.thermal_violations + r.undervoltage_violations + r.overvoltage_violations
-    # the base case (and every row of a study without remedial actions) is as solved
-    before = np.where(flags.status_before_set, flags.status_before, r.status).astype(np.int8)
-    secure = ok & (violations == 0) & (flags.unserved <= 1e-9) & (flags.shed <= 1e-9)
     n_twin_rows = len(scr.twins) * len(time_)
-    n_ac = int(r.solved.sum())
-    n_rows = r.status.size
+    n_ac = rows.ac_solved
+    n_rows = len(time_) * len(cs)
     ids = np.array([c.id for c in cs])
 
     def worst_by_element(
@@ -634,37 +713,16 @@ def _assemble(
         when = np.where(found, time_[np.maximum(hour, 0)], np.datetime64("NaT"))
         return worst.value[j, e], np.where(found, ids[j], ""), when
 
-    wl, wl_c, wl_t = worst_by_element(r.worst_loading, True)
-    wlo, wlo_c, wlo_t = worst_by_element(r.worst_vm_min, False)
-    whi, whi_c, whi_t = worst_by_element(r.worst_vm_max, True)
+    wl, wl_c, wl_t = worst_by_element(totals.worst_loading, True)
+    wlo, wlo_c, wlo_t = worst_by_element(totals.worst_vm_min, False)
+    whi, whi_c, whi_t = worst_by_element(totals.worst_vm_max, True)
+    per_row: dict[str, npt.ArrayLike | xr.Variable] = dict(rows.spill.variables())
     data = {
-        "status": r.status,
-        "converged": ok,
-        "ac_solved": r.solved,
-        "max_loading_percent": r.max_loading_percent,
-        "max_loading_branch": r.max_loading_branch,
-        "vm_min_pu": r.vm_min_pu,
-        "vm_min_bus": r.vm_min_bus,
-        "vm_max_pu": r.vm_max_pu,
-        "vm_max_bus": r.vm_max_bus,
-        "thermal_violations": r.thermal_violations,
-        "undervoltage_violations": r.undervoltage_violations,
-        "overvoltage_violations": r.overvoltage_violations,
-        "secure": secure,
-        "secure_without_remedial": secure & (flags.outcome == RemedialOutcome.NONE),
-        "status_before_remedial": before,
-        "remedial_outcome": flags.outcome,
-        "afghan_runback_mw": flags.runback,
-        "load_shed_mw": flags.shed,
-        "unserved_mw": flags.unserved,
+        **per_row,
         **(margins or {}),
-        "export_lost_mw": flags.export_lost,
-        "performance_index": r.pi_thermal + r.pi_voltage,
-        "pi_thermal": r.pi_thermal,
-        "pi_voltage": r.pi_voltage,
-        "worst_loading_percent": r.worst_loading.value,
-        "worst_vm_min_pu": r.worst_vm_min.value,
-        "worst_vm_max_pu": r.worst_vm_max.value,
+        "worst_loading_percent": totals.worst_loading.value,
+        "worst_vm_min_pu": totals.worst_vm_min.value,
+        "worst_vm_max_pu": totals.worst_vm_max.value,
         "branch_worst_loading_percent": wl,
         "branch_worst_contingency": wl_c,
         "branch_worst_time": wl_t,
@@ -674,10 +732,9 @@ def _assemble(
         "bus_worst_vm_max_pu": whi,
         "bus_worst_vm_max_contingency": whi_c,
         "bus_worst_vm_max_time": whi_t,
-        "kg_share_lost": flags.kg_share_lost,
-        "hvdc_capacity_mw": flags.hvdc_capacity,
-        "hvdc_sent_mw": flags.hvdc_sent,
-        "islanded_buses": flags.islanded_buses,
+        "kg_share_lost": facts.kg_share_lost,
+        "hvdc_capacity_mw": facts.hvdc_capacity,
+        "islanded_buses": facts.islanded_buses,
     }
     return SCHEMA.build(
         coords={
@@ -706,13 +763,11 @@ def _assemble(
             "cases_identical_copied": n_rows - n_ac - n_twin_rows,
             "cases_symmetric_twin": n_twin_rows,
             "cases_screened_linear": 0,
-            "area_rows_solved": r.rows_solved,
+            "area_rows_solved": totals.rows_solved,
             "remedial_actions": config.remedial.describe(),
             "q_limits": int(config.q_limits),
-            "cases_remedial_restored": int((flags.outcome == RemedialOutcome.RESTORED).sum()),
-            "cases_remedial_not_restored": int(
-                (flags.outcome == RemedialOutcome.NOT_RESTORED).sum()
-            ),
+            "cases_remedial_restored": rows.restored,
+            "cases_remedial_not_restored": rows.not_restored,
         },
     )
 

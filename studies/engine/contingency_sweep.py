@@ -3,9 +3,12 @@
 The rows of each contingency are solved by the
 :class:`~casa1000.studies.engine.row_solver.RowSolver` (area by area, the areas
 that an outage leaves unchanged copied from the base case) and reduced at once to
-per-row envelopes and per-element worst cases, so the memory held is bounded by
-``chunk_rows`` (rows solved at once) plus the result itself, whatever the number
-of hours.  The hours are taken in parts of whole start-voltage blocks
+per-row envelopes and per-element worst cases.  :meth:`ContingencySweep.stream`
+hands each finished part of the hours to a sink (the contingency study writes it
+to a scratch file, :mod:`casa1000.studies.spine.spill`), so the memory held is
+bounded by ``chunk_rows`` (rows solved at once), whatever the number of hours;
+:meth:`ContingencySweep.run` keeps every part in memory.  The hours are taken in
+parts of whole start-voltage blocks
 (:func:`~casa1000.studies.engine.row_solver.v0_block` of the study), so every row
 starts from the voltage it would start from in one part: the results do not
 depend on ``chunk_rows`` (beyond round-off of about 1e-13, where a C++ batch
@@ -101,56 +104,104 @@ class SweepResult:
     """Area rows handed to the AC solver."""
 
 
-class _Envelopes:
-    """The (hours, contingencies) arrays of a sweep, filled column by column."""
+class RowEnvelopes:
+    """The (hours, contingencies) arrays of a part of the hours, filled column by column.
+
+    Element codes index the pandapower branch (lines, then trafos) or bus order;
+    ``-1`` means none (the row did not converge).
+    """
+
+    ROW_FIELDS = (
+        "status",
+        "solved",
+        "lmax",
+        "lbr",
+        "vmin",
+        "vminb",
+        "vmax",
+        "vmaxb",
+        "nth",
+        "nuv",
+        "nov",
+        "pit",
+        "piv",
+    )
+    """The (hours, contingencies) arrays, in :class:`SweepResult` order."""
 
     def __init__(self, hours: int, n_c: int, n_branch: int, n_bus: int, keep: bool) -> None:
         shape = (hours, n_c)
         self.status = np.zeros(shape, np.int8)
         self.solved = np.zeros(shape, bool)
+        """Row AC-solved (False: identical to an AC-solved row, copied)."""
         self.lmax = np.full(shape, np.nan)
+        """Highest branch loading [%]."""
         self.lbr = np.full(shape, -1, np.int32)
         self.vmin = np.full(shape, np.nan)
         self.vminb = np.full(shape, -1, np.int32)
         self.vmax = np.full(shape, np.nan)
         self.vmaxb = np.full(shape, -1, np.int32)
         self.nth = np.zeros(shape, np.int16)
+        """Thermal violations."""
         self.nuv = np.zeros(shape, np.int16)
         self.nov = np.zeros(shape, np.int16)
         self.pit = np.full(shape, np.nan)
+        """Thermal part of the performance index."""
         self.piv = np.full(shape, np.nan)
-        self.wl = _Worst(n_c, n_branch, largest=True)
-        self.wvmin = _Worst(n_c, n_bus, largest=False)
-        self.wvmax = _Worst(n_c, n_bus, largest=True)
         self.loading = np.full((*shape, n_branch), np.nan) if keep else None
         self.vm = np.full((*shape, n_bus), np.nan) if keep else None
         self.p_from = np.full((*shape, n_branch), np.nan) if keep else None
 
     def copy_twin(self, j: int, j0: int, perm: IntArray) -> None:
-        for arr in (
-            self.status,
-            self.lmax,
-            self.vmin,
-            self.vminb,
-            self.vmax,
-            self.vmaxb,
-            self.nth,
-            self.nuv,
-            self.nov,
-            self.pit,
-            self.piv,
-        ):
+        """Make contingency ``j``'s rows those of ``j0`` with the branches permuted."""
+        for name in self.ROW_FIELDS:
+            arr = getattr(self, name)
             arr[:, j] = arr[:, j0]
         self.solved[:, j] = False
         lbr = self.lbr[:, j0]
         self.lbr[:, j] = np.where(lbr >= 0, perm[np.maximum(lbr, 0)], -1)
-        self.wl.copy(j, j0, perm)
-        self.wvmin.copy(j, j0, None)
-        self.wvmax.copy(j, j0, None)
         if self.loading is not None and self.vm is not None and self.p_from is not None:
             self.loading[:, j, :] = self.loading[:, j0, :][:, perm]
             self.vm[:, j, :] = self.vm[:, j0, :]
             self.p_from[:, j, :] = self.p_from[:, j0, :][:, perm]
+
+    def put(self, rows: slice, part: RowEnvelopes) -> None:
+        """Copy a part's rows into ``rows`` of these (whole-study) arrays."""
+        for name in self.ROW_FIELDS:
+            getattr(self, name)[rows] = getattr(part, name)
+        for name in ("loading", "vm", "p_from"):
+            mine = getattr(self, name)
+            if mine is not None:
+                mine[rows] = getattr(part, name)
+
+
+Sink = Callable[[slice, RowEnvelopes], None]
+"""``sink(hours, part)``: takes the finished rows of a part of the hours (twins copied)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SweepTotals:
+    """What a streamed sweep keeps over all hours: per-element worst cases and work done."""
+
+    worst_loading: ElementWorst
+    """Highest loading [%] of each branch."""
+    worst_vm_min: ElementWorst
+    """Lowest voltage [pu] of each bus."""
+    worst_vm_max: ElementWorst
+    """Highest voltage [pu] of each bus."""
+    rows_solved: int
+    """Area rows handed to the AC solver."""
+
+
+class _WorstCases:
+    def __init__(self, n_c: int, n_branch: int, n_bus: int) -> None:
+        self.loading = _Worst(n_c, n_branch, largest=True)
+        self.vm_min = _Worst(n_c, n_bus, largest=False)
+        self.vm_max = _Worst(n_c, n_bus, largest=True)
+
+    def copy_twin(self, j: int, j0: int, perm: IntArray) -> None:
+        self.loading.copy(j, j0, perm)
+        self.vm_min.copy(j, j0, None)
+        self.vm_max.copy(j, j0, None)
 
 
 class _Worst:
@@ -199,7 +250,7 @@ class ContingencySweep:
     chunk_rows
         Rows solved and held at once (bounds memory; about 2 kB a row, twice over
         as the next rows are solved while these are reduced); hours are taken
-        in whole start-voltage blocks, at least one at a time.
+        in parts of whole start-voltage blocks, at least one block a part.
     """
 
     def __init__(
@@ -225,7 +276,7 @@ class ContingencySweep:
         progress: Callable[[float], None] | None = None,
         remedy: Remedy | None = None,
     ) -> SweepResult:
-        """Solve every hour of every contingency (index 0 must be the base case).
+        """Solve every hour of every contingency (index 0 must be the base case), in memory.
 
         Parameters
         ----------
@@ -252,19 +303,77 @@ class ContingencySweep:
         SweepResult
             Envelopes, counts, performance index and worst cases.
         """
+        env = RowEnvelopes(hours, n_contingencies, self.n_branch, self.n_bus, keep_elements)
+        totals = self.stream(
+            state,
+            hours,
+            n_contingencies,
+            env.put,
+            twins=twins,
+            keep_elements=keep_elements,
+            progress=progress,
+            remedy=remedy,
+        )
+        return SweepResult(
+            status=env.status,
+            solved=env.solved,
+            max_loading_percent=env.lmax,
+            max_loading_branch=env.lbr,
+            vm_min_pu=env.vmin,
+            vm_min_bus=env.vminb,
+            vm_max_pu=env.vmax,
+            vm_max_bus=env.vmaxb,
+            thermal_violations=env.nth,
+            undervoltage_violations=env.nuv,
+            overvoltage_violations=env.nov,
+            pi_thermal=env.pit,
+            pi_voltage=env.piv,
+            worst_loading=totals.worst_loading,
+            worst_vm_min=totals.worst_vm_min,
+            worst_vm_max=totals.worst_vm_max,
+            loading=env.loading,
+            vm=env.vm,
+            p_from_mw=env.p_from,
+            rows_solved=totals.rows_solved,
+        )
+
+    def stream(
+        self,
+        state: Callable[[int, slice], PostState],
+        hours: int,
+        n_contingencies: int,
+        sink: Sink,
+        *,
+        twins: dict[int, Twin] | None = None,
+        keep_elements: bool = False,
+        progress: Callable[[float], None] | None = None,
+        remedy: Remedy | None = None,
+    ) -> SweepTotals:
+        """Solve like :meth:`run`, handing each finished part of the hours to ``sink``.
+
+        Only one part's rows are held at a time: what ``sink`` does with them
+        (writes them to disk, say) decides the memory of the study.
+
+        Returns
+        -------
+        SweepTotals
+            Per-element worst cases over every hour, and the rows solved.
+        """
         twins = twins or {}
+        n_c = n_contingencies
         solver = RowSolver(self.batch, threads=self.threads, keep_p_from=keep_elements)
-        env = _Envelopes(hours, n_contingencies, self.n_branch, self.n_bus, keep_elements)
+        worst = _WorstCases(n_c, self.n_branch, self.n_bus)
         # parts of whole start-voltage blocks of the study: a row starts from the same
         # voltage (so gets the same result) whatever the part it is solved in
         block = v0_block(hours)
         step = max(1, min(hours, block * max(1, self.chunk_rows // block)))
-        own = [j for j in range(1, n_contingencies) if j not in twins]
+        own = [j for j in range(1, n_c) if j not in twins]
         for lo in range(0, hours, step):
             part = slice(lo, min(hours, lo + step))
             n = part.stop - part.start
+            env = RowEnvelopes(n, n_c, self.n_branch, self.n_bus, keep_elements)
             level = solver.level(state(0, part), block=block)
-            self._reduce(env, 0, part, level.base, solved=True)
+            self._reduce(env, worst, 0, part, level.base, solved=True)
             per_call = max(1, self.chunk_rows // n)
             groups = [own[g : g + per_call] for g in range(0, len(own), per_call)]
             every = np.arange(n)
@@ -281,61 +390,55 @@ class ContingencySweep:
             ):
                 for j, (st, _), res in zip(cols, requests, results, strict=True):
                     final = res if remedy is None else remedy(level, j, part, st, res)
-                    self._reduce(env, j, part, final, solved=False)
+                    self._reduce(env, worst, j, part, final, solved=False)
                 if progress is not None:
                     progress((part.start + n * k / len(groups)) / hours)
+            for j, (j0, perm) in sorted(twins.items()):
+                env.copy_twin(j, j0, perm)
+            sink(part, env)
         for j, (j0, perm) in sorted(twins.items()):
-            env.copy_twin(j, j0, perm)
+            worst.copy_twin(j, j0, perm)
         self.solver_s += solver.solver_s
-        return SweepResult(
-            status=env.status,
-            solved=env.solved,
-            max_loading_percent=env.lmax,
-            max_loading_branch=env.lbr,
-            vm_min_pu=env.vmin,
-            vm_min_bus=env.vminb,
-            vm_max_pu=env.vmax,
-            vm_max_bus=env.vmaxb,
-            thermal_violations=env.nth,
-            undervoltage_violations=env.nuv,
-            overvoltage_violations=env.nov,
-            pi_thermal=env.pit,
-            pi_voltage=env.piv,
-            worst_loading=env.wl.result(),
-            worst_vm_min=env.wvmin.result(),
-            worst_vm_max=env.wvmax.result(),
-            loading=env.loading,
-            vm=env.vm,
-            p_from_mw=env.p_from,
+        return SweepTotals(
+            worst_loading=worst.loading.result(),
+            worst_vm_min=worst.vm_min.result(),
+            worst_vm_max=worst.vm_max.result(),
             rows_solved=solver.rows_solved,
         )
 
     def _reduce(
-        self, env: _Envelopes, j: int, part: slice, res: SolvedRows, *, solved: bool
+        self,
+        env: RowEnvelopes,
+        worst: _WorstCases,
+        j: int,
+        part: slice,
+        res: SolvedRows,
+        *,
+        solved: bool,
     ) -> None:
-        """Write the envelopes of contingency ``j`` over the hours ``part``."""
+        """Write the envelopes of contingency ``j`` over the hours ``part`` (all of ``env``)."""
         lim = self.limits
         good = res.converged
         loading, vm = res.loading_percent, res.vm_pu
         rows = np.arange(loading.shape[0])
-        env.status[part, j] = res.status
-        env.solved[part, j] = True if solved else res.ac_solved
+        env.status[:, j] = res.status
+        env.solved[:, j] = True if solved else res.ac_solved
         lfill = np.where(np.isnan(loading), -np.inf, loading)
         arg = lfill.argmax(axis=1)
-        env.lmax[part, j] = np.where(good, lfill[rows, arg], np.nan)
-        env.lbr[part, j] = np.where(good, arg, -1)
+        env.lmax[:, j] = np.where(good, lfill[rows, arg], np.nan)
+        env.lbr[:, j] = np.where(good, arg, -1)
         vlow = np.where(np.isnan(vm), np.inf, vm)
         vhigh = np.where(np.isnan(vm), -np.inf, vm)
         amin, amax = vlow.argmin(axis=1), vhigh.argmax(axis=1)
         any_v = good & np.isfinite(vlow[rows, amin])
-        env.vmin[part, j] = np.where(any_v, vlow[rows, amin], np.nan)
-        env.vmax[part, j] = np.where(any_v, vhigh[rows, amax], np.nan)
-        env.vminb[part, j] = np.where(any_v, amin, -1)
-        env.vmaxb[part, j] = np.where(any_v, amax, -1)
+        env.vmin[:, j] = np.where(any_v, vlow[rows, amin], np.nan)
+        env.vmax[:, j] = np.where(any_v, vhigh[rows, amax], np.nan)
+        env.vminb[:, j] = np.where(any_v, amin, -1)
+        env.vmaxb[:, j] = np.where(any_v, amax, -1)
         with np.errstate(invalid="ignore"):
-            env.nth[part, j] = np.where(good, (loading > lim.thermal_percent + MARGIN).sum(1), 0)
-            env.nuv[part, j] = np.where(good, (vm < lim.vmin_pu - MARGIN).sum(1), 0)
-            env.nov[part, j] = np.where(good, (vm > lim.vmax_pu + MARGIN).sum(1), 0)
+            env.nth[:, j] = np.where(good, (loading > lim.thermal_percent + MARGIN).sum(1), 0)
+            env.nuv[:, j] = np.where(good, (vm < lim.vmin_pu - MARGIN).sum(1), 0)
+            env.nov[:, j] = np.where(good, (vm > lim.vmax_pu + MARGIN).sum(1), 0)
         two_n = 2 * PI_EXPONENT
         mid = 0.5 * (lim.vmax_pu + lim.vmin_pu)
         half = 0.5 * (lim.vmax_pu - lim.vmin_pu)
@@ -343,23 +446,26 @@ class ContingencySweep:
         ratio *= ratio
         dev = (vm - mid) / half
         dev *= dev
-        env.pit[part, j] = np.where(good, np.nansum(ratio * ratio, axis=1) / two_n, np.nan)
-        env.piv[part, j] = np.where(good, np.nansum(dev * dev, axis=1) / two_n, np.nan)
-        env.wl.update(j, loading, part.start)
-        env.wvmin.update(j, vm, part.start)
-        env.wvmax.update(j, vm, part.start)
+        env.pit[:, j] = np.where(good, np.nansum(ratio * ratio, axis=1) / two_n, np.nan)
+        env.piv[:, j] = np.where(good, np.nansum(dev * dev, axis=1) / two_n, np.nan)
+        worst.loading.update(j, loading, part.start)
+        worst.vm_min.update(j, vm, part.start)
+        worst.vm_max.update(j, vm, part.start)
         if env.loading is not None and env.vm is not None and env.p_from is not None:
-            env.loading[part, j, :] = loading
-            env.vm[part, j, :] = vm
+            env.loading[:, j, :] = loading
+            env.vm[:, j, :] = vm
             if res.p_from_mw is not None:
-                env.p_from[part, j, :] = res.p_from_mw
+                env.p_from[:, j, :] = res.p_from_mw
 
 
 __all__ = [
     "ContingencySweep",
     "ElementWorst",
     "Level",
+    "RowEnvelopes",
+    "Sink",
     "Status",
     "SweepResult",
+    "SweepTotals",
     "Twin",
 ]

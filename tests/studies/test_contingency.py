@@ -15,14 +15,14 @@ from casa1000.grid.params import GridParams
 from casa1000.profiles.build import build_profiles
 from casa1000.studies.contingency import ContingencyConfig, prepare, run_contingency
 from casa1000.studies.contingency_tables import contingency_table, ranking, worst_per_element
-from casa1000.studies.engine.contingency_sweep import ContingencySweep
+from casa1000.studies.engine.contingency_sweep import ContingencySweep, RowEnvelopes
 from casa1000.studies.engine.row_solver import RowSolver, Status, v0_block
 from casa1000.studies.security.contingency_set import (
     ContingencyKind,
     define_contingencies,
     load_groups,
 )
-from casa1000.studies.security.post_contingency import share_by_participation
+from casa1000.studies.security.post_contingency import PostState, share_by_participation
 from casa1000.studies.spine.results_io import read_netcdf, write_netcdf
 from casa1000.studies.spine.schedule_inputs import inputs_from_profiles
 from casa1000.studies.spine.schema import decode_lookup
@@ -212,6 +212,48 @@ def test_screen_in_small_chunks_equals_one_chunk(
         np.testing.assert_array_equal(one[name].values, small[name].values, name)
     for name in ("max_loading_percent", "vm_min_pu", "performance_index", "worst_loading_percent"):
         np.testing.assert_allclose(one[name].values, small[name].values, atol=1e-8, err_msg=name)
+
+
+def test_the_screen_kept_on_disk_equals_the_screen_kept_in_memory(
+    as_built: GridParams, profiles: xr.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The (hour, contingency) rows go to a scratch file part by part; nothing changes."""
+    from casa1000.studies.spine import spill
+
+    week = profiles.isel(time=slice(4464, 4464 + 168))
+    config = ContingencyConfig(chunk_rows=50, pv_margin=False)  # four parts of 42 hours
+    disk = run_contingency(as_built, week, config)
+    assert not disk.status.variable._in_memory and not disk.secure.variable._in_memory
+    monkeypatch.setattr(spill.tempfile, "gettempdir", lambda: str(tmp_path / "missing"))
+    memory = run_contingency(as_built, week, config)
+    assert memory.status.variable._in_memory
+    xr.testing.assert_identical(disk, memory)
+
+
+def test_a_streamed_sweep_hands_over_whole_blocks_in_order(
+    as_built: GridParams, profiles: xr.Dataset
+) -> None:
+    day = profiles.isel(time=slice(4500, 4524))
+    scr = prepare(as_built, inputs_from_profiles(as_built, day), ContingencyConfig())
+    cs = scr.contingencies
+    sweep = ContingencySweep(scr.batch, ContingencyConfig().limits, chunk_rows=10)
+    parts: list[slice] = []
+    status: list[np.ndarray] = []
+
+    def sink(part: slice, env: RowEnvelopes) -> None:
+        assert env.status.shape == (part.stop - part.start, len(cs))
+        parts.append(part)
+        status.append(env.status.copy())
+
+    def state(j: int, part: slice) -> PostState:
+        return scr.post(part).state(cs[j])
+
+    sweep.stream(state, 24, len(cs), sink, twins=scr.twins)
+    block = v0_block(24)
+    assert [(p.start, p.stop) for p in parts] == [(0, 10), (10, 20), (20, 24)]
+    assert all(p.start % block == 0 for p in parts)
+    whole = sweep.run(state, 24, len(cs), twins=scr.twins)
+    np.testing.assert_array_equal(np.concatenate(status), whole.status)
 
 
 def test_a_part_of_whole_blocks_starts_rows_where_one_level_does(
