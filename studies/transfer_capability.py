@@ -20,8 +20,10 @@ Method (tiers, :mod:`casa1000.studies.transfer_search`): a linear estimate from
 the ceiling and zero-export AC states (tier 1), AC verification of the estimate
 and one step above (tier 2), bisection to ``resolution_mw`` (tier 3).  Each tried
 export is decided by AC-solving the contingencies insecure at the ceiling (the
-hour's suspects); the capability found is verified by a full AC N-1, and an hour
-whose verification finds another insecure contingency is searched again with it.
+hour's suspects); the capability found is verified by a full AC N-1 (a capability
+of 0 MW by the zero-export states themselves, which the rule measures against),
+and an hour whose verification finds another insecure contingency is searched
+again with it.
 Every reported capability is AC N-1 secure, and the tried export above it is AC
 insecure (or the capability is within ``resolution_mw`` of the ceiling).
 

@@ -52,7 +52,7 @@ import numpy.typing as npt
 
 from casa1000.studies.engine.row_solver import SolvedRows, StartVoltage
 from casa1000.studies.transfer_levels import ExportLevel, Network, References, take_rows
-from casa1000.studies.transfer_rules import Limiter
+from casa1000.studies.transfer_rules import Limiter, Verdicts
 from casa1000.studies.transfer_walk import Knowledge, PathResult, walk
 
 FloatArray = npt.NDArray[np.float64]
@@ -345,9 +345,26 @@ class TransferSearch:
     def _full_n1(
         self, hours: IntArray, export: FloatArray, know: Knowledge, verified: FloatArray
     ) -> BoolArray:
-        """Full AC N-1 of ``hours`` at ``export``; (hours,) any insecure."""
+        """Full AC N-1 of ``hours`` at ``export``; (hours,) any insecure.
+
+        At zero export an hour's states are the rule's own references (the zero-export
+        level, solved already): every contingency is secure by definition there, and
+        is recorded so without being solved again.
+        """
         want = np.zeros((hours.size, self.n_c), dtype=bool)
         want[:, self.own] = True
+        zero = export <= 0.0
+        want[zero] = False
+        if zero.any():
+            n = int(zero.sum())
+            secure = Verdicts(
+                insecure=np.zeros(n, dtype=bool),
+                severity=np.full(n, -np.inf),
+                element=np.full(n, -1, dtype=np.int64),
+                kind=np.zeros(n, dtype=np.int8),
+            )
+            for j in self.own:
+                know.record(hours[zero], j, export[zero], secure)
         verified[hours] = export
         return self._solve(hours, export, want, know, "verification")
 

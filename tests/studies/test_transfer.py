@@ -111,6 +111,20 @@ def test_search_equals_the_plain_method_on_sampled_hours(
     )
 
 
+def test_zero_export_is_secure_by_definition_and_not_solved_again(
+    as_built: GridParams, profiles: xr.Dataset
+) -> None:
+    """February has no capability: its verification at 0 MW is the references, not a re-solve."""
+    winter = profiles.isel(time=np.r_[800:803, 1200:1203])
+    fast = run_transfer(as_built, winter, TransferConfig())
+    plain = reference_transfer(as_built, winter, TransferConfig())
+    np.testing.assert_array_equal(fast.transfer_capability_mw.values, plain.capability_mw)
+    assert (fast.transfer_capability_mw.values == 0).all()
+    np.testing.assert_array_equal(fast.limiter.values, plain.limiter)
+    assert fast.attrs["ac_cases_verification"] == 0
+    assert fast.attrs["ac_cases_search"] > 0  # the step above 0 MW is still shown insecure by AC
+
+
 def test_july_equals_the_stored_plain_method(as_built: GridParams, profiles: xr.Dataset) -> None:
     config = TransferConfig(months=(7,))
     fast = run_transfer(as_built, profiles, config)
