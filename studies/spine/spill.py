@@ -9,9 +9,9 @@ is used (written into the result file, summed into a table) and is not kept,
 so the memory a study holds no longer grows with its length.
 
 The scratch file is an uncompressed NetCDF-4 file in the temporary folder
-(``TMPDIR``), contiguous on disk, with no chunk cache (a part goes straight to
-the file).  Once it is written it is opened for reading and, on POSIX, removed
-from the folder at once: the open handle owns the space, which the system frees
+(``TMPDIR``), contiguous on disk (a part goes straight to the file).  On POSIX
+it is removed from the folder as soon as it is made: the open handle, which
+writes the parts and then reads them, owns the space, and the system frees it
 when the last dataset that reads it is gone -- also when the process is killed.
 
 If the scratch file cannot be made (a read-only or missing temporary folder),
@@ -125,8 +125,6 @@ class Spill:
                 name: xr.Variable(self.layout[name][0], arr) for name, arr in self._memory.items()
             }
         try:
-            nc, self._nc = self._nc, None
-            nc.close()
             return self._open()
         except (OSError, RuntimeError) as exc:
             log.warning("scratch file in %s failed (%s): results kept in memory", self.folder, exc)
@@ -138,7 +136,7 @@ class Spill:
 
         fd, name = tempfile.mkstemp(prefix="casa1000-spill-", suffix=".nc", dir=self.folder)
         os.close(fd)
-        self._path = Path(name)
+        path = self._path = Path(name)
         self._nc = netCDF4.Dataset(name, "w", format="NETCDF4")
         for dim, size in self.sizes.items():
             self._nc.createDimension(dim, size)
@@ -149,6 +147,12 @@ class Spill:
             )
             if is_bool:
                 v.setncattr("dtype", "bool")  # xarray reads it back as bool
+        self._nc.sync()
+        try:  # the open handle keeps the file; nothing is left behind, even by a killed run
+            path.unlink()
+            self._path = None
+        except OSError:  # a system that cannot remove an open file: at exit, then
+            atexit.register(_remove, path)
 
     def _write_part(self, rows: slice, values: Mapping[str, npt.ArrayLike]) -> None:
         for name, arr in values.items():
@@ -156,31 +160,18 @@ class Spill:
             self._nc[name][rows] = data.astype(np.int8) if data.dtype == np.bool_ else data
 
     def _open(self) -> dict[str, xr.Variable]:
-        """Open the finished file for reading; the handle, not the folder, keeps it."""
-        import netCDF4
-
-        assert self._path is not None
-        store = xr.backends.NetCDF4DataStore(  # type: ignore[no-untyped-call]
-            netCDF4.Dataset(str(self._path), "r")
-        )
+        """Hand the finished file to xarray, through the handle it was written with."""
+        self._nc.sync()
+        store = xr.backends.NetCDF4DataStore(self._nc)  # type: ignore[no-untyped-call]
         # cache=False: a variable is read at each use and not kept
         opened = xr.open_dataset(store, cache=False, mask_and_scale=False, decode_times=False)
         variables = {name: opened.variables[name] for name in self.layout}
-        try:
-            self._path.unlink()
-        except OSError:  # a system that cannot remove an open file: at exit, then
-            atexit.register(_remove, self._path)
-        self._path = None
+        self._nc = None  # the variables own the handle now
         return variables
 
     def _read_back(self) -> dict[str, npt.NDArray[Any]]:
         """Read the rows written to the scratch file so far, then remove the file."""
         try:
-            if self._nc is None:
-                import netCDF4
-
-                assert self._path is not None
-                self._nc = netCDF4.Dataset(str(self._path), "r")
             rows = slice(0, self._written)
             done = {name: np.asarray(self._nc[name][rows]) for name in self.layout}
         except (OSError, RuntimeError) as exc:
